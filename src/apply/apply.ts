@@ -1,0 +1,115 @@
+// Applies the patches all checks returned. Documents without patches are left
+// alone (their original text is emitted as is); changed documents are edited
+// through the YAML library so comments and key order survive where it can keep them.
+
+import { stringify } from 'yaml';
+import type { Patch } from '../checks/check';
+import type { SourceDocument } from '../read/document';
+import type { Finding } from '../report/finding';
+
+/** One piece of output, in order: an original document or new text. */
+export type OutputPiece =
+  | { kind: 'original'; doc: SourceDocument }
+  | { kind: 'changed'; doc: SourceDocument; text: string }
+  | { kind: 'added'; after: number; text: string };
+
+export interface ApplyResult {
+  pieces: OutputPiece[];
+  /** Notes about what apply did (removals, edits that could not be made). */
+  findings: Finding[];
+}
+
+const STRINGIFY_OPTIONS = { lineWidth: 0 } as const;
+
+function refOf(doc: SourceDocument) {
+  const h = doc.header;
+  return {
+    index: doc.index,
+    line: doc.line,
+    apiVersion: h.apiVersion,
+    kind: h.kind,
+    name: h.name,
+    namespace: h.namespace,
+    source: h.source ?? h.annotations['postrenderer.helm.sh/postrender-filename'],
+  };
+}
+
+function markerOf(doc: SourceDocument): string {
+  return doc.bodyOffset > 0 ? '---\n' : '';
+}
+
+export function applyPatches(documents: readonly SourceDocument[], patches: readonly Patch[]): ApplyResult {
+  const findings: Finding[] = [];
+  const byDoc = new Map<number, Patch[]>();
+  const inserts = new Map<number, Patch[]>();
+  for (const p of patches) {
+    if (p.op === 'insert') {
+      const list = inserts.get(p.after) ?? [];
+      list.push(p);
+      inserts.set(p.after, list);
+      continue;
+    }
+    if (p.doc < 0 || p.doc >= documents.length) {
+      throw new Error(`internal error: patch "${p.reason}" names document ${p.doc + 1}, but the stream has ${documents.length}`);
+    }
+    const list = byDoc.get(p.doc) ?? [];
+    list.push(p);
+    byDoc.set(p.doc, list);
+  }
+
+  const pieces: OutputPiece[] = [];
+  const pushInserts = (after: number) => {
+    for (const p of inserts.get(after) ?? []) {
+      if (p.op === 'insert') pieces.push({ kind: 'added', after, text: '---\n' + stringify(p.value, STRINGIFY_OPTIONS) });
+    }
+  };
+  pushInserts(-1);
+  for (const doc of documents) {
+    const list = byDoc.get(doc.index);
+    if (!list) {
+      pieces.push({ kind: 'original', doc });
+    } else {
+      const removal = list.find((p) => p.op === 'remove');
+      if (removal) {
+        findings.push({
+          check: 'read',
+          rule: 'apply/removed',
+          result: 'info',
+          enforce: false,
+          message: `removed from the output: ${removal.reason}`,
+          document: refOf(doc),
+        });
+      } else {
+        pieces.push({ kind: 'changed', doc, text: editDocument(doc, list) });
+      }
+    }
+    pushInserts(doc.index);
+  }
+  return { pieces, findings };
+}
+
+function editDocument(doc: SourceDocument, patches: readonly Patch[]): string {
+  let replaced: string | undefined;
+  let edited = false;
+  const ydoc = doc.yaml();
+  for (const p of patches) {
+    switch (p.op) {
+      case 'replace':
+        replaced = markerOf(doc) + stringify(p.value, STRINGIFY_OPTIONS);
+        break;
+      case 'set':
+        ydoc.setIn(p.path, ydoc.createNode(p.value));
+        edited = true;
+        break;
+      case 'delete':
+        ydoc.deleteIn(p.path);
+        edited = true;
+        break;
+    }
+  }
+  if (replaced !== undefined && !edited) return replaced;
+  if (replaced !== undefined) {
+    throw new Error(`internal error: document ${doc.index + 1} is both replaced and edited`);
+  }
+  return String(ydoc);
+}

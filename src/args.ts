@@ -1,0 +1,127 @@
+// Options of one warden run, parsed from Helm's `--post-renderer-args` (the
+// `extraArgs` of the plugin input) or from the CLI. Options are data: the core
+// reads this object and nothing else.
+
+export type Mode = 'audit' | 'enforce';
+export type ReportFormat = 'text' | 'json';
+
+export interface WardenOptions {
+  mode: Mode;
+  release?: string;
+  namespace?: string;
+  /** Checks to run; all by default. */
+  checks: { policy: boolean; ownership: boolean; ingress: boolean };
+  /** Where `warden-exec` writes its report (the plugin itself does no I/O). */
+  reportFile?: string;
+  reportFormat: ReportFormat;
+  /** Show only failures in the report. */
+  quiet: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `warden options (pass each with --post-renderer-args=OPTION):
+  --mode=audit|enforce     audit (default) reports findings; enforce fails the render on violations
+  --release=NAME           Helm release name (for ownership checks)
+  --namespace=NS           Helm release namespace (default: default)
+  --checks=LIST            comma-separated checks to run: policy,ownership,ingress (default: all)
+  --skip=LIST              checks to leave out
+  --report-file=PATH       warden-exec: also write the report to PATH
+  --report-format=text|json  format of the report text (default: text)
+  --quiet                  report failures only
+  --help                   show this text (as the plugin's error, since Helm shows nothing else)`;
+
+const CHECK_NAMES = ['policy', 'ownership', 'ingress'] as const;
+
+function parseCheckList(flag: string, v: string): Set<string> {
+  const out = new Set<string>();
+  for (const raw of v.split(',')) {
+    const name = raw.trim();
+    if (name === '') continue;
+    if (!(CHECK_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(`${flag}: unknown check "${name}" (known: ${CHECK_NAMES.join(', ')})`);
+    }
+    out.add(name);
+  }
+  return out;
+}
+
+/** Options taking a value; `--key=value` or `--key value`. */
+const VALUED = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format']);
+const FLAGS = new Set(['quiet', 'help']);
+
+export function defaultOptions(): WardenOptions {
+  return {
+    mode: 'audit',
+    checks: { policy: true, ownership: true, ingress: true },
+    reportFormat: 'text',
+    quiet: false,
+  };
+}
+
+/** Parses args; throws UsageError with a message naming the bad argument. */
+export function parseArgs(args: readonly string[]): WardenOptions & { help: boolean } {
+  const o = { ...defaultOptions(), help: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg !== 'string') throw new UsageError(`argument ${i + 1} is not a string`);
+    if (arg.trim() === '') continue;
+    if (!arg.startsWith('--')) {
+      throw new UsageError(`unexpected argument "${arg}": options look like --mode=enforce`);
+    }
+    const eq = arg.indexOf('=');
+    const key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    let value: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
+    if (FLAGS.has(key)) {
+      if (value !== undefined && value !== 'true' && value !== 'false') {
+        throw new UsageError(`--${key} takes no value (got "${value}")`);
+      }
+      const on = value !== 'false';
+      if (key === 'quiet') o.quiet = on;
+      else o.help = on;
+      continue;
+    }
+    if (!VALUED.has(key)) {
+      throw new UsageError(`unknown option "--${key}"\n${USAGE}`);
+    }
+    if (value === undefined) {
+      value = args[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${key} needs a value`);
+    }
+    switch (key) {
+      case 'mode':
+        if (value !== 'audit' && value !== 'enforce') {
+          throw new UsageError(`--mode must be audit or enforce (got "${value}")`);
+        }
+        o.mode = value;
+        break;
+      case 'release':
+        if (value === '') throw new UsageError('--release needs a name');
+        o.release = value;
+        break;
+      case 'namespace':
+        if (value === '') throw new UsageError('--namespace needs a name');
+        o.namespace = value;
+        break;
+      case 'checks': {
+        const on = parseCheckList('--checks', value);
+        o.checks = { policy: on.has('policy'), ownership: on.has('ownership'), ingress: on.has('ingress') };
+        break;
+      }
+      case 'skip':
+        for (const name of parseCheckList('--skip', value)) o.checks[name as keyof WardenOptions['checks']] = false;
+        break;
+      case 'report-file':
+        if (value === '') throw new UsageError('--report-file needs a path');
+        o.reportFile = value;
+        break;
+      case 'report-format':
+        if (value !== 'text' && value !== 'json') {
+          throw new UsageError(`--report-format must be text or json (got "${value}")`);
+        }
+        o.reportFormat = value;
+        break;
+    }
+  }
+  return o;
+}

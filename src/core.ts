@@ -1,0 +1,164 @@
+// The pipeline: read → checks → apply → emit → report. Pure: strings in, strings out.
+// The Extism entry, `warden-exec` (through the same Wasm) and the Node CLI are thin
+// shells around `runWarden` and `handleHelmInput`.
+
+import { applyPatches } from './apply/apply';
+import { parseArgs, UsageError, USAGE, type WardenOptions } from './args';
+import type { Check, Patch } from './checks/check';
+import { allChecks } from './checks';
+import { emitStream } from './emit/emit';
+import { readStream, type SourceDocument } from './read/document';
+import { isBlocking, type DocumentRef, type Finding } from './report/finding';
+import { findingLine, objectLabel, renderText, summarize, type Summary } from './report/text';
+
+export interface WardenResult {
+  manifests: string;
+  findings: Finding[];
+  summary: Summary;
+  /** The human report (text or JSON, per options). */
+  report: string;
+  /** 1 when enforced findings block the render. */
+  exitCode: 0 | 1;
+}
+
+export function documentRef(doc: SourceDocument): DocumentRef {
+  const h = doc.header;
+  return {
+    index: doc.index,
+    line: doc.line,
+    apiVersion: h.apiVersion,
+    kind: h.kind,
+    name: h.name ?? (h.generateName !== undefined ? h.generateName : undefined),
+    namespace: h.namespace,
+    source: h.source ?? h.annotations['postrenderer.helm.sh/postrender-filename'],
+  };
+}
+
+/** Findings about the stream itself: documents Helm or Kubernetes could not use. */
+function readFindings(documents: readonly SourceDocument[]): Finding[] {
+  const out: Finding[] = [];
+  for (const doc of documents) {
+    if (doc.empty) continue;
+    const h = doc.header;
+    if (h.kind !== undefined && h.apiVersion !== undefined) continue;
+    const parsed = doc.value();
+    if ('error' in parsed) {
+      const at = parsed.error.line !== undefined ? ` at line ${parsed.error.line}, column ${parsed.error.column}` : '';
+      out.push({
+        check: 'read',
+        rule: 'read/yaml-syntax',
+        result: 'error',
+        enforce: true,
+        message: `document ${doc.index + 1} (line ${doc.line}) is not valid YAML${at}: ${parsed.error.message}`,
+        document: documentRef(doc),
+        fix: 'correct the template that renders it; Helm would reject this output too',
+      });
+      continue;
+    }
+    if (parsed.value === null || parsed.value === undefined) continue;
+    const missing = [h.apiVersion === undefined ? 'apiVersion' : '', h.kind === undefined ? 'kind' : '']
+      .filter(Boolean)
+      .join(' and ');
+    out.push({
+      check: 'read',
+      rule: 'read/not-a-kubernetes-object',
+      result: 'warn',
+      enforce: false,
+      message: `document ${doc.index + 1} (line ${doc.line}) has no ${missing}; Kubernetes will not accept it`,
+      document: documentRef(doc),
+    });
+  }
+  return out;
+}
+
+export function runWarden(manifests: string, options: WardenOptions, checks: readonly Check[] = allChecks): WardenResult {
+  const documents = readStream(manifests);
+  const findings: Finding[] = readFindings(documents);
+  const patches: Patch[] = [];
+  for (const check of checks) {
+    if (!options.checks[check.name]) continue;
+    const r = check.run({ documents, options });
+    findings.push(...r.findings);
+    patches.push(...r.patches);
+  }
+  const applied = applyPatches(documents, patches);
+  findings.push(...applied.findings);
+  const output = patches.length === 0 ? manifests : emitStream(applied.pieces);
+
+  let changed = 0;
+  let added = 0;
+  for (const p of applied.pieces) {
+    if (p.kind === 'changed') changed++;
+    else if (p.kind === 'added') added++;
+  }
+  const objects = documents.filter((d) => !d.empty).length;
+  const removed = documents.length - (applied.pieces.length - added);
+  const summary = summarize(findings, { documents: documents.length, objects, changed, added, removed });
+  const report =
+    options.reportFormat === 'json'
+      ? JSON.stringify({ summary, findings }, null, 2) + '\n'
+      : renderText(findings, summary, { quiet: options.quiet });
+  return { manifests: output, findings, summary, report, exitCode: summary.blocking > 0 ? 1 : 0 };
+}
+
+const MAX_ERROR_LINES = 25;
+
+/** The short text Helm shows when enforced findings block the render. */
+export function blockingMessage(findings: readonly Finding[], mode: string): string {
+  const blocking = findings.filter(isBlocking);
+  const lines = [
+    `warden: ${blocking.length} finding${blocking.length === 1 ? '' : 's'} block${blocking.length === 1 ? 's' : ''} this render (mode ${mode}):`,
+  ];
+  for (const f of blocking.slice(0, MAX_ERROR_LINES)) lines.push(`  ${objectLabel(f)}: ${findingLine(f)}`);
+  if (blocking.length > MAX_ERROR_LINES) {
+    lines.push(`  … and ${blocking.length - MAX_ERROR_LINES} more (run "warden check" for the full report)`);
+  }
+  lines.push(
+    mode === 'enforce'
+      ? 'Fix the chart, or pass --post-renderer-args=--mode=audit to report these without blocking.'
+      : 'Fix the chart: Helm cannot apply this output.',
+  );
+  return lines.join('\n');
+}
+
+export const HELM_BUG_MESSAGE =
+  'warden: this Helm sent the manifests as {} instead of text, so the Wasm post-renderer cannot see them. ' +
+  'Every Helm 4 release up to v4.3.1 has this bug (helm/helm#31832: the post-renderer message declares manifests as *bytes.Buffer). ' +
+  'Use the subprocess flavour, which runs the same warden on any Helm 4: install the warden-exec plugin and pass --post-renderer warden-exec.';
+
+/** Handles one Helm post-renderer call: input JSON in, output JSON or an error text out. */
+export function handleHelmInput(input: string): { output: string } | { error: string } {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(input);
+  } catch (e) {
+    return { error: `warden: the plugin input is not JSON (${(e as Error).message}); expected {"manifests": "...", "extraArgs": [...]}` };
+  }
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+    return { error: 'warden: the plugin input is not a JSON object; expected {"manifests": "...", "extraArgs": [...]}' };
+  }
+  const { manifests, extraArgs } = msg as { manifests?: unknown; extraArgs?: unknown };
+  if (manifests !== null && typeof manifests === 'object') return { error: HELM_BUG_MESSAGE };
+  if (typeof manifests !== 'string') {
+    return { error: `warden: the plugin input has no "manifests" text (got ${manifests === undefined ? 'nothing' : typeof manifests})` };
+  }
+  if (extraArgs !== undefined && extraArgs !== null && !Array.isArray(extraArgs)) {
+    return { error: 'warden: "extraArgs" in the plugin input must be a list of strings' };
+  }
+  let options: ReturnType<typeof parseArgs>;
+  try {
+    options = parseArgs((extraArgs ?? []) as string[]);
+  } catch (e) {
+    if (e instanceof UsageError) return { error: `warden: ${e.message}` };
+    throw e;
+  }
+  if (options.help) return { error: USAGE };
+  const result = runWarden(manifests, options);
+  if (result.exitCode !== 0) return { error: blockingMessage(result.findings, options.mode) };
+  return {
+    output: JSON.stringify({
+      manifests: result.manifests,
+      report: { text: result.report, exitCode: result.exitCode, summary: result.summary },
+    }),
+  };
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { defaultOptions, parseArgs, UsageError } from '../../src/args';
+import { applyPatches } from '../../src/apply/apply';
+import type { Check, Patch } from '../../src/checks/check';
+import { emitStream } from '../../src/emit/emit';
+import { readStream } from '../../src/read/document';
+import { handleHelmInput, HELM_BUG_MESSAGE, runWarden } from '../../src/core';
+
+const STREAM = [
+  '---',
+  '# Source: web/templates/cm.yaml',
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata:',
+  '  name: web # the name',
+  '  annotations:',
+  '    postrenderer.helm.sh/postrender-filename: web/templates/cm.yaml',
+  'data:',
+  '  # keep me',
+  '  b: "2"',
+  '  a: "1"',
+  '---',
+  '# Source: web/templates/svc.yaml',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata:',
+  '  name: web',
+  'spec:',
+  '  ports: [{port: 80}]',
+  '',
+].join('\n');
+
+const patcher = (patches: Patch[]): Check => ({ name: 'policy', run: () => ({ findings: [], patches }) });
+
+describe('pipeline', () => {
+  it('passes untouched streams through unchanged', () => {
+    for (const s of [STREAM, STREAM.replace(/\n/g, '\r\n'), '\uFEFF' + STREAM, STREAM.trimEnd(), '', '# nothing\n']) {
+      const r = runWarden(s, defaultOptions());
+      expect(r.manifests).toBe(s);
+      expect(r.exitCode).toBe(0);
+    }
+  });
+
+  it('edits a document in place and leaves the others byte-for-byte', () => {
+    const r = runWarden(STREAM, defaultOptions(), [
+      patcher([{ op: 'set', doc: 0, path: ['data', 'c'], value: '3', reason: 'test' }]),
+    ]);
+    const [cm, svc] = r.manifests.split(/(?=^---$)/m);
+    expect(svc).toBe(STREAM.slice(STREAM.indexOf('---\n# Source: web/templates/svc.yaml')));
+    expect(cm).toContain('# keep me');
+    expect(cm).toContain('name: web # the name');
+    expect(cm.indexOf('b: "2"')).toBeLessThan(cm.indexOf('a: "1"'));
+    expect(cm).toContain('c: "3"');
+    expect(cm.startsWith('---\n# Source: web/templates/cm.yaml\n')).toBe(true);
+    expect(r.summary.changed).toBe(1);
+  });
+
+  it('reports every removed document', () => {
+    const r = runWarden(STREAM, defaultOptions(), [patcher([{ op: 'remove', doc: 1, reason: 'replaced by HTTPRoute' }])]);
+    expect(r.manifests).not.toContain('kind: Service');
+    const note = r.findings.find((f) => f.rule === 'apply/removed');
+    expect(note?.document).toMatchObject({ kind: 'Service', name: 'web', index: 1 });
+    expect(note?.message).toContain('replaced by HTTPRoute');
+    expect(r.summary.removed).toBe(1);
+  });
+
+  it('inserts new documents after the named one', () => {
+    const docs = readStream(STREAM.trimEnd());
+    const { pieces } = applyPatches(docs, [
+      { op: 'insert', after: 1, value: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }, reason: 't' },
+    ]);
+    const out = emitStream(pieces);
+    expect(out.startsWith(STREAM.trimEnd() + '\n---\n')).toBe(true);
+    expect(out).toContain('kind: Namespace');
+  });
+
+  it('blocks on broken YAML with the document and line', () => {
+    const r = runWarden('---\napiVersion: v1\nkind: A\n---\nfoo: [1, 2\n', defaultOptions());
+    expect(r.exitCode).toBe(1);
+    const f = r.findings.find((x) => x.rule === 'read/yaml-syntax');
+    expect(f?.message).toMatch(/document 2 \(line 4\) is not valid YAML at line \d+/);
+  });
+
+  it('warns about content that is not a Kubernetes object', () => {
+    const r = runWarden('---\nfoo: bar\n', defaultOptions());
+    expect(r.exitCode).toBe(0);
+    expect(r.findings[0]).toMatchObject({ rule: 'read/not-a-kubernetes-object', result: 'warn' });
+    expect(r.manifests).toBe('---\nfoo: bar\n');
+  });
+});
+
+describe('args', () => {
+  it('parses both --k=v and --k v forms', () => {
+    const o = parseArgs(['--mode=enforce', '--release', 'r1', '--namespace=ns', '--skip=ingress', '--quiet']);
+    expect(o).toMatchObject({ mode: 'enforce', release: 'r1', namespace: 'ns', quiet: true });
+    expect(o.checks).toEqual({ policy: true, ownership: true, ingress: false });
+  });
+  for (const [args, msg] of [
+    [['--mode=strict'], /--mode must be audit or enforce/],
+    [['--nope'], /unknown option "--nope"/],
+    [['enforce'], /unexpected argument "enforce"/],
+    [['--release'], /--release needs a value/],
+    [['--checks=policy,dns'], /unknown check "dns"/],
+  ] as const) {
+    it(`rejects ${args.join(' ')}`, () => {
+      expect(() => parseArgs(args)).toThrow(UsageError);
+      expect(() => parseArgs(args)).toThrow(msg);
+    });
+  }
+});
+
+describe('handleHelmInput', () => {
+  it('returns the manifests in the fixed ABI', () => {
+    const r = handleHelmInput(JSON.stringify({ manifests: STREAM, extraArgs: [] }));
+    expect('output' in r).toBe(true);
+    if ('output' in r) expect(JSON.parse(r.output).manifests).toBe(STREAM);
+  });
+  it('explains the released-Helm bug', () => {
+    expect(handleHelmInput('{"manifests":{},"extraArgs":[]}')).toEqual({ error: HELM_BUG_MESSAGE });
+    expect(HELM_BUG_MESSAGE).toContain('helm/helm#31832');
+    expect(HELM_BUG_MESSAGE).toContain('warden-exec');
+  });
+  it('names bad input', () => {
+    expect(handleHelmInput('nope')).toMatchObject({ error: expect.stringContaining('not JSON') });
+    expect(handleHelmInput('{"extraArgs":[]}')).toMatchObject({ error: expect.stringContaining('no "manifests"') });
+    expect(handleHelmInput('{"manifests":"","extraArgs":["--mode=x"]}')).toMatchObject({
+      error: 'warden: --mode must be audit or enforce (got "x")',
+    });
+  });
+  it('shows usage on --help', () => {
+    const r = handleHelmInput('{"manifests":"","extraArgs":["--help"]}');
+    expect('error' in r && r.error).toContain('--mode=audit|enforce');
+  });
+});
