@@ -47,7 +47,7 @@ function parseCheckList(flag: string, v: string): Set<string> {
 }
 
 /** Options taking a value; `--key=value` or `--key value`. */
-const VALUED = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format']);
+export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format']);
 const FLAGS = new Set(['quiet', 'help']);
 
 export function defaultOptions(): WardenOptions {
@@ -81,7 +81,7 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
       else o.help = on;
       continue;
     }
-    if (!VALUED.has(key)) {
+    if (!VALUED_OPTIONS.has(key)) {
       throw new UsageError(`unknown option "--${key}"\n${USAGE}`);
     }
     if (value === undefined) {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# npm test: set up whatever is missing, build plugin.wasm and warden-exec, run every test.
+# Prints a closing line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash build/setup.sh --helm=all
+node build/build.mjs
+mkdir -p dist/test
+set +e
+npx vitest run --reporter=default --reporter=json --outputFile.json=dist/test/results.json "$@"
+rc=$?
+set -e
+node -e '
+  const r = require("./dist/test/results.json");
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+' || true
+exit $rc

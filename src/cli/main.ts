@@ -1,0 +1,130 @@
+// The `warden` command for CI and chart authors. A thin shell: it reads files,
+// runs the same plugin.wasm Helm runs, and writes results. Exit codes:
+//   0 clean (or audit findings only), 1 enforced findings block, 2 usage or input error.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs, UsageError, USAGE, VALUED_OPTIONS } from '../args';
+import { WardenWasm } from './wasm';
+
+const VERSION = '0.1.0';
+
+const HELP = `warden — policy, ownership and ingress checks for Helm 4 manifests
+
+Usage:
+  warden render [OPTIONS] [FILE|-]   run warden on rendered manifests (stdin by default),
+                                     print the result on stdout and the report on stderr
+  warden --version
+  warden --help
+
+Options of render (the same as the plugin's --post-renderer-args):
+${USAGE.split('\n').slice(1).join('\n')}
+  --wasm=PATH              plugin.wasm to run (default: the one built into this package)
+  --output=FILE            write the manifests to FILE instead of stdout
+
+Examples:
+  helm template ./chart | warden render --mode=enforce > out.yaml
+  warden render rendered.yaml --report-format=json
+
+Exit codes: 0 clean, 1 findings block the render, 2 usage or input error.`;
+
+export const BLOCKED_PREFIX = /^warden: \d+ findings? blocks? this render/;
+
+interface Io {
+  stdin: () => string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const realIo: Io = {
+  stdin: () => readFileSync(0, 'utf8'),
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+export async function main(argv: readonly string[], io: Io = realIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(HELP + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    io.stdout(`warden ${VERSION}\n`);
+    return 0;
+  }
+  if (command !== 'render') {
+    io.stderr(`warden: unknown command "${command}"\n\n${HELP}\n`);
+    return 2;
+  }
+
+  let wasm: string | undefined;
+  let output: string | undefined;
+  let file: string | undefined;
+  const wardenArgs: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--wasm' || a === '--output') {
+      const v = rest[++i];
+      if (v === undefined) {
+        io.stderr(`warden: ${a} needs a value\n`);
+        return 2;
+      }
+      if (a === '--wasm') wasm = v;
+      else output = v;
+    } else if (a.startsWith('--wasm=')) wasm = a.slice(7);
+    else if (a.startsWith('--output=')) output = a.slice(9);
+    else if (a.startsWith('--') || isValueOf(rest, i)) wardenArgs.push(a);
+    else if (file === undefined) file = a;
+    else {
+      io.stderr(`warden: only one input file may be given (got "${file}" and "${a}")\n`);
+      return 2;
+    }
+  }
+  try {
+    const opts = parseArgs(wardenArgs);
+    if (opts.help) {
+      io.stdout(HELP + '\n');
+      return 0;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`warden: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+
+  let manifests: string;
+  try {
+    manifests = file === undefined || file === '-' ? io.stdin() : readFileSync(file, 'utf8');
+  } catch (e) {
+    io.stderr(`warden: cannot read ${file ?? 'standard input'}: ${(e as Error).message}\n`);
+    return 2;
+  }
+
+  let plugin: WardenWasm;
+  try {
+    plugin = await WardenWasm.load(wasm);
+  } catch (e) {
+    io.stderr(`warden: ${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const r = await plugin.render(manifests, wardenArgs);
+    if (r.error !== undefined) {
+      io.stderr(r.error.endsWith('\n') ? r.error : r.error + '\n');
+      return BLOCKED_PREFIX.test(r.error) ? 1 : 2;
+    }
+    if (output !== undefined) writeFileSync(output, r.manifests ?? '');
+    else io.stdout(r.manifests ?? '');
+    if (r.report) io.stderr(r.report);
+    return 0;
+  } finally {
+    await plugin.close();
+  }
+}
+
+/** Is rest[i] the value of a valued option written as two words (`--release r1`)? */
+function isValueOf(rest: readonly string[], i: number): boolean {
+  const prev = rest[i - 1];
+  return prev !== undefined && !prev.includes('=') && VALUED_OPTIONS.has(prev.slice(2)) && prev.startsWith('--');
+}
