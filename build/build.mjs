@@ -27,7 +27,7 @@ function checkVersions() {
 }
 
 /** The plugin's JS bundle: CommonJS with module.exports.helm_plugin_main, no Node built-ins. */
-export async function bundlePlugin(outfile = join(dist, 'build', 'bundle.js')) {
+export async function bundlePlugin(outfile = join(dist, 'build', 'bundle.js'), version = checkVersions()) {
   mkdirSync(dirname(outfile), { recursive: true });
   await esbuild({
     entryPoints: [join(root, 'src', 'entry', 'plugin.ts')],
@@ -40,13 +40,14 @@ export async function bundlePlugin(outfile = join(dist, 'build', 'bundle.js')) {
     minify: false,
     legalComments: 'none',
     charset: 'utf8',
+    define: { __WARDEN_VERSION__: JSON.stringify(version) },
     logLevel: 'warning',
   });
   return outfile;
 }
 
 /** The Node CLI, with everything but @extism/extism bundled in. */
-export async function bundleCli(outfile = join(dist, 'cli', 'warden.mjs')) {
+export async function bundleCli(outfile = join(dist, 'cli', 'warden.mjs'), version = checkVersions()) {
   await esbuild({
     entryPoints: [join(root, 'src', 'cli', 'bin.ts')],
     outfile,
@@ -56,6 +57,7 @@ export async function bundleCli(outfile = join(dist, 'cli', 'warden.mjs')) {
     target: 'node20',
     external: ['@extism/extism'],
     legalComments: 'none',
+    define: { __WARDEN_VERSION__: JSON.stringify(version) },
     logLevel: 'warning',
   });
   return outfile;
@@ -67,7 +69,7 @@ async function main() {
   const want = (step) => only.size === 0 || only.has(step);
   const version = checkVersions();
 
-  const bundle = await bundlePlugin();
+  const bundle = await bundlePlugin(undefined, version);
   log(`bundle ${relative(root, bundle)} (${readFileSync(bundle).length} bytes)`);
 
   if (want('wasm')) {
@@ -91,7 +93,7 @@ async function main() {
   }
 
   if (want('cli')) {
-    const cli = await bundleCli();
+    const cli = await bundleCli(undefined, version);
     log(`cli ${relative(root, cli)}`);
   }
   writeFileSync(join(dist, 'VERSION'), version + '\n');

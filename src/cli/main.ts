@@ -6,7 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, UsageError, USAGE, VALUED_OPTIONS } from '../args';
 import { WardenWasm } from './wasm';
 
-const VERSION = '0.1.0';
+import { WARDEN_VERSION } from '../version';
+
+const VERSION = WARDEN_VERSION;
 
 const HELP = `warden — policy, ownership and ingress checks for Helm 4 manifests
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import createPlugin, { type Plugin } from '@extism/extism';
+import type { Plugin } from '@extism/extism';
 
 export interface WasmRunResult {
   /** Output manifests, when the plugin succeeded. */
@@ -33,6 +33,8 @@ export class WardenWasm {
     } catch (e) {
       throw new Error(`cannot read ${wasmPath} (${(e as NodeJS.ErrnoException).code ?? e}); run "npm run build" first`);
     }
+    // Loaded on demand: importing it starts Node's WASI module, which costs time and prints a warning.
+    const { default: createPlugin } = await import('@extism/extism');
     const plugin = await createPlugin({ wasm: [{ data: bytes }] }, { useWasi: true, runInWorker: false });
     return new WardenWasm(plugin);
   }
