@@ -12,10 +12,33 @@ export interface ParseFailure {
   column?: number;
 }
 
+/** Line numbers of stream offsets, counted only when someone asks (reports do). */
+class LineIndex {
+  private offset = 0;
+  private line = 1;
+  constructor(private readonly input: string) {}
+
+  lineAt(target: number): number {
+    if (target < this.offset) {
+      this.offset = 0;
+      this.line = 1;
+    }
+    const s = this.input;
+    let i = s.indexOf('\n', this.offset);
+    while (i >= 0 && i < target) {
+      this.line++;
+      i = s.indexOf('\n', i + 1);
+    }
+    this.offset = target;
+    return this.line;
+  }
+}
+
 export class SourceDocument {
   readonly index: number;
   readonly text: string;
-  readonly line: number;
+  /** Offset of the document in the stream. */
+  readonly start: number;
   readonly empty: boolean;
   /** Offset in `text` where the content starts (after any `---` line). */
   readonly bodyOffset: number;
@@ -23,12 +46,20 @@ export class SourceDocument {
   private yamlCache?: YamlDocument.Parsed;
   private valueCache?: { value: unknown } | { error: ParseFailure };
 
-  constructor(seg: Segment) {
+  private lineCache = 0;
+
+  constructor(seg: Segment, private readonly lines: LineIndex) {
     this.index = seg.index;
     this.text = seg.text;
-    this.line = seg.line;
+    this.start = seg.start;
     this.empty = seg.empty;
     this.bodyOffset = seg.bodyOffset;
+  }
+
+  /** 1-based line of the document's first line in the stream. */
+  get line(): number {
+    if (this.lineCache === 0) this.lineCache = this.lines.lineAt(this.start);
+    return this.lineCache;
   }
 
   /** apiVersion/kind/metadata from a string scan; exact, or completed by a parse. */
@@ -121,5 +152,6 @@ export function headerFromValue(v: unknown, source?: string): DocumentHeader {
 }
 
 export function readStream(input: string): SourceDocument[] {
-  return splitStream(input).map((seg) => new SourceDocument(seg));
+  const lines = new LineIndex(input);
+  return splitStream(input).map((seg) => new SourceDocument(seg, lines));
 }

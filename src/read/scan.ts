@@ -174,73 +174,131 @@ function splitEntry(s: string, from: number, to: number): { key: string; value: 
 
 const SOURCE_PREFIX = '# Source: ';
 
-/** Scans one document's text (from its body offset). */
+/** Offsets of lines in [from, to) that start (column 0) with `prefix`; at most two. */
+function findLineStarts(s: string, prefix: string, from: number, to: number): number[] {
+  const out: number[] = [];
+  if (s.startsWith(prefix, from)) out.push(from);
+  let i = s.indexOf('\n' + prefix, from);
+  while (i >= 0 && i + 1 < to && out.length < 2) {
+    out.push(i + 1);
+    i = s.indexOf('\n' + prefix, i + 1);
+  }
+  return out;
+}
+
+/** The next line after `l` that is not blank or a comment, or undefined. */
+function nextContentLine(s: string, l: Line, to: number): Line | undefined {
+  let pos = l.next;
+  while (pos < to) {
+    const n = readLine(s, pos);
+    if (!isBlankOrComment(s, n)) return n;
+    pos = n.next;
+  }
+  return undefined;
+}
+
+/** Reads the one-line scalar of the top-level key at line `at`. */
+function topScalar(s: string, at: number, to: number, h: DocumentHeader): string | undefined {
+  const l = readLine(s, at);
+  const e = splitEntry(s, l.from, Math.min(l.to, to));
+  const v = e ? readScalar(e.value) : undefined;
+  const next = nextContentLine(s, l, to);
+  if (v === undefined || (next !== undefined && next.indent > 0)) {
+    h.exact = false; // not a plain one-line scalar, or continued on the next line
+    return undefined;
+  }
+  return v === null ? undefined : v;
+}
+
+/**
+ * Scans one document's text from `from`. Top-level keys are found with native string
+ * search (a key at column 0 cannot be inside a scalar of a block mapping), so the cost
+ * does not grow with the size of `spec` or `data`; only the metadata block is read line
+ * by line.
+ */
 export function scanHeader(s: string, from = 0, to = s.length): DocumentHeader {
   const h: DocumentHeader = { labels: {}, annotations: {}, exact: true };
+
+  // Leading comments (Helm's `# Source:`) and the first content line.
   let pos = from;
-  // State: 0 = top level; 1 = inside metadata; 2 = inside metadata.labels; 3 = inside metadata.annotations
-  let state = 0;
+  let first: Line | undefined;
+  while (pos < to) {
+    const l = readLine(s, pos);
+    if (!isBlankOrComment(s, l)) {
+      first = l;
+      break;
+    }
+    if (h.source === undefined && l.indent === 0 && s.startsWith(SOURCE_PREFIX, l.from)) {
+      h.source = s.slice(l.from + SOURCE_PREFIX.length, l.to).trim();
+    }
+    pos = l.next;
+  }
+  if (!first) return h;
+  // The document must be a block mapping at column 0.
+  if (first.indent !== 0 || s.charCodeAt(first.from) === TAB || !splitEntry(s, first.from, first.to)) {
+    h.exact = false;
+    return h;
+  }
+  const body = first.from;
+
+  for (const key of ['apiVersion', 'kind'] as const) {
+    const at = findLineStarts(s, key + ':', body, to);
+    if (at.length !== 1) {
+      h.exact = false; // missing (maybe written quoted) or duplicated: let the parser decide
+      continue;
+    }
+    const v = topScalar(s, at[0], to, h);
+    if (v !== undefined) h[key] = v;
+  }
+
+  const meta = findLineStarts(s, 'metadata:', body, to);
+  if (meta.length !== 1) {
+    h.exact = false;
+    return h;
+  }
+  const metaLine = readLine(s, meta[0]);
+  const inline = s.slice(meta[0] + 'metadata:'.length, metaLine.to).trim();
+  if (inline.length > 0 && inline.charCodeAt(0) !== HASH) {
+    h.exact = false; // flow style or anything else inline
+    return h;
+  }
+  scanMetadata(s, metaLine.next, to, h);
+  return h;
+}
+
+/** Reads the block under `metadata:` up to the next line at column 0. */
+function scanMetadata(s: string, from: number, to: number, h: DocumentHeader): void {
+  let pos = from;
+  // 1 = a metadata field; 2 = inside labels; 3 = inside annotations
+  let state = 1;
   let metaIndent = -1;
   let mapIndent = -1;
-  let sawTopLevel = false;
-  // The key whose single-line value we just read: the next content line must not be
-  // indented deeper than `pendingIndent`, or the value continues (multi-line scalar).
+  // After a one-line value, the next content line must not be indented deeper than this.
   let pendingIndent = -1;
-  const seenTop = new Set<string>();
-  const seenMeta = new Set<string>();
+  const seen = new Set<string>();
 
   while (pos < to) {
     const l = readLine(s, pos);
     pos = l.next;
     if (l.to > to) l.to = to;
-    if (isBlankOrComment(s, l)) {
-      if (h.source === undefined && !sawTopLevel && l.indent === 0 && s.startsWith(SOURCE_PREFIX, l.from)) {
-        h.source = s.slice(l.from + SOURCE_PREFIX.length, l.to).trim();
-      }
-      continue;
-    }
+    if (isBlankOrComment(s, l)) continue;
+    if (l.indent === 0 && s.charCodeAt(l.from) !== TAB) return; // the next top-level key
     if (s.charCodeAt(l.from) === TAB) {
       h.exact = false;
       continue;
     }
     if (pendingIndent >= 0) {
-      if (l.indent > pendingIndent) {
-        h.exact = false; // a value continued on the next line
-        pendingIndent = -1;
-        continue;
-      }
+      const deeper = l.indent > pendingIndent;
       pendingIndent = -1;
-    }
-    if (l.indent === 0) {
-      state = 0;
-      sawTopLevel = true;
-      const e = splitEntry(s, l.from, l.to);
-      if (!e) {
-        h.exact = false;
+      if (deeper) {
+        h.exact = false; // a value continued on the next line
         continue;
       }
-      if (seenTop.has(e.key)) h.exact = false; // duplicate keys: a YAML error; let the parser say so
-      seenTop.add(e.key);
-      if (e.key === 'apiVersion' || e.key === 'kind') {
-        const v = readScalar(e.value);
-        if (v === undefined) h.exact = false;
-        else if (v !== null) h[e.key] = v;
-        pendingIndent = 0;
-      } else if (e.key === 'metadata') {
-        if (e.value.length > 0 && e.value.charCodeAt(0) !== HASH) {
-          h.exact = false; // flow style or anything else inline
-        } else {
-          state = 1;
-          metaIndent = -1;
-        }
-      }
-      continue;
     }
-    if (state === 0) continue; // inside some other top-level value: not our business
-    if (state === 1 || metaIndent < 0 || l.indent <= metaIndent) {
-      if (metaIndent < 0) metaIndent = l.indent;
-      if (l.indent !== metaIndent) {
-        if (l.indent < metaIndent) h.exact = false;
+    if (metaIndent < 0) metaIndent = l.indent;
+    if (l.indent <= metaIndent) {
+      if (l.indent < metaIndent) {
+        h.exact = false;
         continue;
       }
       state = 1;
@@ -249,8 +307,8 @@ export function scanHeader(s: string, from = 0, to = s.length): DocumentHeader {
         h.exact = false;
         continue;
       }
-      if (seenMeta.has(e.key)) h.exact = false;
-      seenMeta.add(e.key);
+      if (seen.has(e.key)) h.exact = false;
+      seen.add(e.key);
       if (e.key === 'name' || e.key === 'namespace' || e.key === 'generateName') {
         const v = readScalar(e.value);
         if (v === undefined) h.exact = false;
@@ -258,28 +316,30 @@ export function scanHeader(s: string, from = 0, to = s.length): DocumentHeader {
         pendingIndent = metaIndent;
       } else if (e.key === 'labels' || e.key === 'annotations') {
         if (e.value.length > 0 && e.value.charCodeAt(0) !== HASH) {
-          const v = readScalar(e.value);
-          if (v !== null) h.exact = false; // `labels: {}` or similar
+          if (readScalar(e.value) !== null) h.exact = false; // `labels: {}` or similar
         } else {
           state = e.key === 'labels' ? 2 : 3;
           mapIndent = -1;
         }
+      } else {
+        state = 0; // some other field: skip its block
       }
       continue;
     }
-    // state 2/3: an entry of labels/annotations.
+    if (state === 0) continue;
+    if (state === 1) {
+      h.exact = false; // indented content under a scalar field
+      continue;
+    }
+    // An entry of labels/annotations.
     if (mapIndent < 0) mapIndent = l.indent;
     if (l.indent !== mapIndent) {
       h.exact = false;
       continue;
     }
     const e = splitEntry(s, l.from, l.to);
-    if (!e) {
-      h.exact = false;
-      continue;
-    }
-    const v = readScalar(e.value);
-    if (v === undefined || v === null) {
+    const v = e ? readScalar(e.value) : undefined;
+    if (!e || v === undefined || v === null) {
       h.exact = false;
       continue;
     }
@@ -288,5 +348,4 @@ export function scanHeader(s: string, from = 0, to = s.length): DocumentHeader {
     map[e.key] = v;
     pendingIndent = mapIndent;
   }
-  return h;
 }

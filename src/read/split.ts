@@ -18,8 +18,6 @@ export interface Segment {
   text: string;
   /** Offset inside `text` where the document's content begins (after the `---` line). */
   bodyOffset: number;
-  /** 1-based line number in the stream of the segment's first line. */
-  line: number;
   /** The document has no content: only comments, blank lines, markers or directives. */
   empty: boolean;
 }
@@ -75,14 +73,18 @@ function hasContent(s: string, from: number, to: number): boolean {
   return false;
 }
 
-function countLines(s: string, from: number, to: number, acc: number): number {
-  let n = acc;
-  let pos = s.indexOf('\n', from);
-  while (pos >= 0 && pos < to) {
-    n++;
-    pos = s.indexOf('\n', pos + 1);
-  }
-  return n;
+/** The next line start at or after `from` where a `---` or `...` marker begins, or -1. */
+function nextMarker(s: string, from: number): number {
+  // Only line starts matter, so search for the newline before the marker: both searches
+  // run natively and skip whole documents at once.
+  let dash = s.indexOf('\n---', from - 1);
+  while (dash >= 0 && !markerAt(s, dash + 1, DASH)) dash = s.indexOf('\n---', dash + 1);
+  // `...` lines are rare: look for one only before the next `---`.
+  const limit = dash < 0 ? s.length : dash;
+  let dots = s.indexOf('\n...', from - 1);
+  while (dots >= 0 && dots < limit && !markerAt(s, dots + 1, DOT)) dots = s.indexOf('\n...', dots + 1);
+  if (dots >= 0 && dots < limit) return dots + 1;
+  return dash < 0 ? -1 : dash + 1;
 }
 
 /**
@@ -96,53 +98,38 @@ export function splitStream(input: string): Segment[] {
   const n = input.length;
   let segStart = 0;
   let bodyOffset = 0;
-  let line = 1;
-  let pos = 0;
 
   const close = (end: number) => {
     if (end <= segStart) return;
-    const text = input.slice(segStart, end);
     segments.push({
       index: segments.length,
       start: segStart,
       end,
-      text,
+      text: input.slice(segStart, end),
       bodyOffset,
-      line,
       empty: !hasContent(input, segStart + bodyOffset, end),
     });
-    line = countLines(input, segStart, end, line);
     segStart = end;
     bodyOffset = 0;
   };
 
-  // A byte order mark may precede the first marker.
-  if (input.charCodeAt(0) === BOM) pos = 1;
-
-  while (pos < n) {
-    const c = input.charCodeAt(pos);
-    if (c === DASH && markerAt(input, pos, DASH)) {
+  // A byte order mark may precede the first marker; it stays in the first segment.
+  let pos = input.charCodeAt(0) === BOM ? 1 : 0;
+  // The first line has no newline before it.
+  let at = markerAt(input, pos, DASH) || markerAt(input, pos, DOT) ? pos : nextMarker(input, pos + 1);
+  while (at >= 0) {
+    const eol = lineEnd(input, at);
+    if (input.charCodeAt(at) === DASH) {
       // `---` begins a new document; what came before is the previous segment.
-      const startsHere = pos === segStart || (segStart === 0 && pos === 1 && input.charCodeAt(0) === BOM);
-      if (!startsHere) close(pos);
-      const eol = lineEnd(input, pos);
+      if (at > segStart && !(at === 1 && input.charCodeAt(0) === BOM)) close(at);
       bodyOffset = eol - segStart;
-      pos = eol;
-      continue;
-    }
-    if (c === DOT && markerAt(input, pos, DOT)) {
+    } else {
       // `...` ends the current document; the marker line stays with it.
-      const eol = lineEnd(input, pos);
       close(eol);
-      pos = eol;
-      continue;
     }
-    pos = lineEnd(input, pos);
+    pos = eol;
+    at = pos < n ? nextMarker(input, pos) : -1;
   }
   close(n);
-
-  // A content-free segment directly followed by a document that starts with `---`
-  // stays separate (it is the prefix of that document in YAML terms, but keeping it
-  // apart lets the later document's own text begin with its marker).
   return segments;
 }

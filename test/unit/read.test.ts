@@ -24,6 +24,9 @@ describe('splitStream keeps every byte', () => {
     'indented dashes in block scalar': 'data:\n  s: |\n    ---\n    x\n---\nb: 1\n',
     'very long line': 'a: ' + 'x'.repeat(200_000) + '\n---\nb: 1\n',
     'whitespace only': '   \n\n  \n',
+    'blank line before marker': '\n---\na: 1\n',
+    'marker on last line': 'a: 1\n---',
+    'dots then dashes': 'a: 1\n...\n# c\n---\nb: 2\n',
     'only markers': '---\n---\n---\n',
   };
   for (const [name, input] of Object.entries(cases)) {
@@ -54,7 +57,8 @@ describe('splitStream keeps every byte', () => {
   it('marks empty documents and numbers lines', () => {
     const segs = splitStream(cases['comments only docs']);
     expect(segs.map((s) => s.empty)).toEqual([true, true, false]);
-    expect(segs.map((s) => s.line)).toEqual([1, 3, 6]);
+    expect(readStream(cases['comments only docs']).map((d) => d.line)).toEqual([1, 3, 6]);
+    expect(readStream(cases['helm style']).map((d) => d.line)).toEqual([1, 5]);
   });
 
   it('end markers close documents', () => {
