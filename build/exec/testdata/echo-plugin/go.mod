@@ -1,0 +1,3 @@
+module warden/exec/testdata/echo-plugin
+
+go 1.26.0
