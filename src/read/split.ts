@@ -73,18 +73,32 @@ function hasContent(s: string, from: number, to: number): boolean {
   return false;
 }
 
-/** The next line start at or after `from` where a `---` or `...` marker begins, or -1. */
-function nextMarker(s: string, from: number): number {
-  // Only line starts matter, so search for the newline before the marker: both searches
-  // run natively and skip whole documents at once.
-  let dash = s.indexOf('\n---', from - 1);
-  while (dash >= 0 && !markerAt(s, dash + 1, DASH)) dash = s.indexOf('\n---', dash + 1);
-  // `...` lines are rare: look for one only before the next `---`.
-  const limit = dash < 0 ? s.length : dash;
-  let dots = s.indexOf('\n...', from - 1);
-  while (dots >= 0 && dots < limit && !markerAt(s, dots + 1, DOT)) dots = s.indexOf('\n...', dots + 1);
-  if (dots >= 0 && dots < limit) return dots + 1;
-  return dash < 0 ? -1 : dash + 1;
+/**
+ * Finds line starts of document markers with native string search, which skips whole
+ * documents at once. Each kind of marker is searched for once per occurrence: the next
+ * known position is remembered, so a stream without `...` lines costs one failed search,
+ * not one per document.
+ */
+class MarkerFinder {
+  private dash = -2;
+  private dots = -2;
+  constructor(private readonly s: string) {}
+
+  private advance(pos: number, from: number, needle: string, ch: number): number {
+    if (pos !== -2 && (pos < 0 || pos >= from - 1)) return pos;
+    let i = this.s.indexOf(needle, from - 1);
+    while (i >= 0 && !markerAt(this.s, i + 1, ch)) i = this.s.indexOf(needle, i + 1);
+    return i;
+  }
+
+  /** The next line start at or after `from` (which is itself a line start) holding a marker, or -1. */
+  next(from: number): number {
+    this.dash = this.advance(this.dash, from, '\n---', DASH);
+    this.dots = this.advance(this.dots, from, '\n...', DOT);
+    if (this.dash < 0 && this.dots < 0) return -1;
+    const at = this.dash < 0 ? this.dots : this.dots < 0 ? this.dash : Math.min(this.dash, this.dots);
+    return at + 1;
+  }
 }
 
 /**
@@ -116,7 +130,8 @@ export function splitStream(input: string): Segment[] {
   // A byte order mark may precede the first marker; it stays in the first segment.
   let pos = input.charCodeAt(0) === BOM ? 1 : 0;
   // The first line has no newline before it.
-  let at = markerAt(input, pos, DASH) || markerAt(input, pos, DOT) ? pos : nextMarker(input, pos + 1);
+  const markers = new MarkerFinder(input);
+  let at = markerAt(input, pos, DASH) || markerAt(input, pos, DOT) ? pos : markers.next(pos + 1);
   while (at >= 0) {
     const eol = lineEnd(input, at);
     if (input.charCodeAt(at) === DASH) {
@@ -128,7 +143,7 @@ export function splitStream(input: string): Segment[] {
       close(eol);
     }
     pos = eol;
-    at = pos < n ? nextMarker(input, pos) : -1;
+    at = pos < n ? markers.next(pos) : -1;
   }
   close(n);
   return segments;
