@@ -39,7 +39,7 @@ function readFindings(documents: readonly SourceDocument[]): Finding[] {
   const out: Finding[] = [];
   for (const doc of documents) {
     if (doc.empty) continue;
-    const h = doc.header;
+    const h = doc.identity;
     if (h.kind !== undefined && h.apiVersion !== undefined) continue;
     const parsed = doc.value();
     if ('error' in parsed) {

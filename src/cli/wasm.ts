@@ -45,7 +45,8 @@ export class WardenWasm {
       const out = await this.plugin.call('helm_plugin_main', input);
       return { output: out ? out.text() : '' };
     } catch (e) {
-      return { error: (e as Error).message };
+      // The Node SDK prefixes the text the plugin set; Helm shows it after "plugin error: ".
+      return { error: (e as Error).message.replace(/^Plugin-originated error: /, '') };
     }
   }
 

@@ -3,7 +3,7 @@
 
 import { parseDocument, type Document as YamlDocument } from 'yaml';
 import { splitStream, type Segment } from './split';
-import { scanHeader, type DocumentHeader } from './scan';
+import { NeedleFinder, scanHeader, scanIdentity, type DocumentHeader, type DocumentIdentity } from './scan';
 
 export interface ParseFailure {
   message: string;
@@ -36,24 +36,38 @@ class LineIndex {
 
 export class SourceDocument {
   readonly index: number;
-  readonly text: string;
-  /** Offset of the document in the stream. */
+  /** Offsets of the document in the stream: [start, end). */
   readonly start: number;
+  readonly end: number;
   readonly empty: boolean;
   /** Offset in `text` where the content starts (after any `---` line). */
   readonly bodyOffset: number;
+  private identityCache?: DocumentIdentity;
   private headerCache?: DocumentHeader;
   private yamlCache?: YamlDocument.Parsed;
   private valueCache?: { value: unknown } | { error: ParseFailure };
 
   private lineCache = 0;
 
-  constructor(seg: Segment, private readonly lines: LineIndex) {
+  private textCache?: string;
+
+  constructor(
+    seg: Segment,
+    private readonly input: string,
+    private readonly lines: LineIndex,
+    private readonly finder: NeedleFinder,
+  ) {
     this.index = seg.index;
-    this.text = seg.text;
     this.start = seg.start;
+    this.end = seg.end;
     this.empty = seg.empty;
     this.bodyOffset = seg.bodyOffset;
+  }
+
+  /** The exact original text. Sliced only when asked for: scans read the stream in place. */
+  get text(): string {
+    if (this.textCache === undefined) this.textCache = this.input.slice(this.start, this.end);
+    return this.textCache;
   }
 
   /** 1-based line of the document's first line in the stream. */
@@ -62,15 +76,31 @@ export class SourceDocument {
     return this.lineCache;
   }
 
+  /** Content on the marker line itself (`--- !tag`, `--- |`) is beyond the scan. */
+  private markerHasContent(): boolean {
+    if (this.bodyOffset === 0) return false;
+    const marker = this.input.indexOf('---', this.start);
+    const rest = this.input.slice(marker + 3, this.start + this.bodyOffset).trim();
+    return rest.length > 0 && rest.charCodeAt(0) !== 35;
+  }
+
+  /** apiVersion and kind: the cheapest scan, enough to tell what the document is. */
+  get identity(): { apiVersion?: string; kind?: string } {
+    if (this.headerCache) return this.headerCache;
+    if (!this.identityCache) {
+      this.identityCache = scanIdentity(this.input, this.start + this.bodyOffset, this.end, this.finder);
+      if (this.markerHasContent()) this.identityCache.exact = false;
+    }
+    return this.identityCache.exact ? this.identityCache : this.header;
+  }
+
   /** apiVersion/kind/metadata from a string scan; exact, or completed by a parse. */
   get header(): DocumentHeader {
     if (this.headerCache) return this.headerCache;
-    let h = scanHeader(this.text, this.bodyOffset);
-    if (this.bodyOffset > 0) {
-      // Content on the marker line itself (`--- !tag`, `--- |`) is beyond the scan.
-      const rest = this.text.slice(3, this.bodyOffset).trim();
-      if (rest.length > 0 && rest.charCodeAt(0) !== 35) h.exact = false;
-    }
+    const from = this.start + this.bodyOffset;
+    const identity = this.identityCache ?? scanIdentity(this.input, from, this.end, this.finder);
+    let h = scanHeader(this.input, from, this.end, this.finder, identity);
+    if (this.markerHasContent()) h.exact = false;
     if (!h.exact && !this.empty) {
       const parsed = this.value();
       if ('value' in parsed) h = headerFromValue(parsed.value, h.source);
@@ -153,5 +183,6 @@ export function headerFromValue(v: unknown, source?: string): DocumentHeader {
 
 export function readStream(input: string): SourceDocument[] {
   const lines = new LineIndex(input);
-  return splitStream(input).map((seg) => new SourceDocument(seg, lines));
+  const finder = new NeedleFinder(input);
+  return splitStream(input).map((seg) => new SourceDocument(seg, input, lines, finder));
 }

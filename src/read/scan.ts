@@ -174,14 +174,35 @@ function splitEntry(s: string, from: number, to: number): { key: string; value: 
 
 const SOURCE_PREFIX = '# Source: ';
 
+/**
+ * Remembers where a needle was last found in one stream, so that scanning documents in
+ * order searches each stretch of the stream once per needle. Without it, a document that
+ * lacks a key would search on into the documents after it, and a stream of many such
+ * documents would cost O(size x documents).
+ */
+export class NeedleFinder {
+  private readonly memo = new Map<string, { from: number; at: number }>();
+  constructor(readonly s: string) {}
+
+  indexOf(needle: string, from: number): number {
+    const m = this.memo.get(needle);
+    if (m && m.from <= from && (m.at < 0 || m.at >= from)) return m.at;
+    const at = this.s.indexOf(needle, from);
+    this.memo.set(needle, { from, at });
+    return at;
+  }
+}
+
 /** Offsets of lines in [from, to) that start (column 0) with `prefix`; at most two. */
-function findLineStarts(s: string, prefix: string, from: number, to: number): number[] {
+function findLineStarts(f: NeedleFinder, prefix: string, from: number, to: number): number[] {
+  const s = f.s;
+  const needle = NEWLINE_KEYS[prefix] ?? '\n' + prefix;
   const out: number[] = [];
   if (s.startsWith(prefix, from)) out.push(from);
-  let i = s.indexOf('\n' + prefix, from);
+  let i = f.indexOf(needle, from);
   while (i >= 0 && i + 1 < to && out.length < 2) {
     out.push(i + 1);
-    i = s.indexOf('\n' + prefix, i + 1);
+    i = f.indexOf(needle, i + 1);
   }
   return out;
 }
@@ -197,8 +218,14 @@ function nextContentLine(s: string, l: Line, to: number): Line | undefined {
   return undefined;
 }
 
+const NEWLINE_KEYS: Record<string, string> = {
+  'kind:': '\nkind:',
+  'apiVersion:': '\napiVersion:',
+  'metadata:': '\nmetadata:',
+};
+
 /** Reads the one-line scalar of the top-level key at line `at`. */
-function topScalar(s: string, at: number, to: number, h: DocumentHeader): string | undefined {
+function topScalar(s: string, at: number, to: number, h: { exact: boolean }): string | undefined {
   const l = readLine(s, at);
   const e = splitEntry(s, l.from, Math.min(l.to, to));
   const v = e ? readScalar(e.value) : undefined;
@@ -210,15 +237,23 @@ function topScalar(s: string, at: number, to: number, h: DocumentHeader): string
   return v === null ? undefined : v;
 }
 
-/**
- * Scans one document's text from `from`. Top-level keys are found with native string
- * search (a key at column 0 cannot be inside a scalar of a block mapping), so the cost
- * does not grow with the size of `spec` or `data`; only the metadata block is read line
- * by line.
- */
-export function scanHeader(s: string, from = 0, to = s.length): DocumentHeader {
-  const h: DocumentHeader = { labels: {}, annotations: {}, exact: true };
+export interface DocumentIdentity {
+  apiVersion?: string;
+  kind?: string;
+  source?: string;
+  /** True when apiVersion and kind were read with certainty. */
+  exact: boolean;
+  /** Offset of the first content line (-1: the document has none). */
+  body: number;
+}
 
+/**
+ * Reads apiVersion and kind (and Helm's `# Source:` comment). Top-level keys are found
+ * with native string search (a key at column 0 cannot be inside a scalar of a block
+ * mapping), so the cost does not grow with the size of `spec` or `data`.
+ */
+export function scanIdentity(s: string, from = 0, to = s.length, finder = new NeedleFinder(s)): DocumentIdentity {
+  const id: DocumentIdentity = { exact: true, body: -1 };
   // Leading comments (Helm's `# Source:`) and the first content line.
   let pos = from;
   let first: Line | undefined;
@@ -228,36 +263,59 @@ export function scanHeader(s: string, from = 0, to = s.length): DocumentHeader {
       first = l;
       break;
     }
-    if (h.source === undefined && l.indent === 0 && s.startsWith(SOURCE_PREFIX, l.from)) {
-      h.source = s.slice(l.from + SOURCE_PREFIX.length, l.to).trim();
+    if (id.source === undefined && l.indent === 0 && s.startsWith(SOURCE_PREFIX, l.from)) {
+      id.source = s.slice(l.from + SOURCE_PREFIX.length, l.to).trim();
     }
     pos = l.next;
   }
-  if (!first) return h;
+  if (!first) return id;
+  id.body = first.from;
   // The document must be a block mapping at column 0.
   if (first.indent !== 0 || s.charCodeAt(first.from) === TAB || !splitEntry(s, first.from, first.to)) {
-    h.exact = false;
-    return h;
+    id.exact = false;
+    return id;
   }
-  const body = first.from;
-
   for (const key of ['apiVersion', 'kind'] as const) {
-    const at = findLineStarts(s, key + ':', body, to);
+    const at = findLineStarts(finder, key === 'kind' ? KIND_KEY : API_VERSION_KEY, first.from, to);
     if (at.length !== 1) {
-      h.exact = false; // missing (maybe written quoted) or duplicated: let the parser decide
+      id.exact = false; // missing (maybe written quoted) or duplicated: let the parser decide
       continue;
     }
-    const v = topScalar(s, at[0], to, h);
-    if (v !== undefined) h[key] = v;
+    const v = topScalar(s, at[0], to, id);
+    if (v !== undefined) id[key] = v;
   }
+  return id;
+}
 
-  const meta = findLineStarts(s, 'metadata:', body, to);
+const KIND_KEY = 'kind:';
+const API_VERSION_KEY = 'apiVersion:';
+const METADATA_KEY = 'metadata:';
+
+/** Scans one document's identity and metadata (name, namespace, labels, annotations). */
+export function scanHeader(
+  s: string,
+  from = 0,
+  to = s.length,
+  finder = new NeedleFinder(s),
+  identity = scanIdentity(s, from, to, finder),
+): DocumentHeader {
+  const h: DocumentHeader = {
+    apiVersion: identity.apiVersion,
+    kind: identity.kind,
+    labels: {},
+    annotations: {},
+    source: identity.source,
+    exact: identity.exact,
+  };
+  if (identity.body < 0) return h;
+  if (!identity.exact && identity.apiVersion === undefined && identity.kind === undefined) return h;
+  const meta = findLineStarts(finder, METADATA_KEY, identity.body, to);
   if (meta.length !== 1) {
     h.exact = false;
     return h;
   }
   const metaLine = readLine(s, meta[0]);
-  const inline = s.slice(meta[0] + 'metadata:'.length, metaLine.to).trim();
+  const inline = s.slice(meta[0] + METADATA_KEY.length, metaLine.to).trim();
   if (inline.length > 0 && inline.charCodeAt(0) !== HASH) {
     h.exact = false; // flow style or anything else inline
     return h;

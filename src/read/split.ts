@@ -1,7 +1,7 @@
 // Splits a multi-document YAML stream into segments without parsing it.
 //
 // Every byte of the input belongs to exactly one segment, in order, so joining the
-// segments' text gives the input back unchanged. Boundaries follow the YAML 1.2
+// segments' ranges gives the input back unchanged. Boundaries follow the YAML 1.2
 // rules for document markers: a line that starts (column 0) with `---` or `...`
 // followed by a space, a tab, or the end of the line. Such lines are forbidden
 // inside any scalar, so splitting there never cuts a block scalar in half; a
@@ -14,9 +14,7 @@ export interface Segment {
   start: number;
   /** Offset just past the last character. */
   end: number;
-  /** The exact original text (input.slice(start, end)). */
-  text: string;
-  /** Offset inside `text` where the document's content begins (after the `---` line). */
+  /** Offset, relative to `start`, where the document's content begins (after the `---` line). */
   bodyOffset: number;
   /** The document has no content: only comments, blank lines, markers or directives. */
   empty: boolean;
@@ -119,7 +117,6 @@ export function splitStream(input: string): Segment[] {
       index: segments.length,
       start: segStart,
       end,
-      text: input.slice(segStart, end),
       bodyOffset,
       empty: !hasContent(input, segStart + bodyOffset, end),
     });

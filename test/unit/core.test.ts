@@ -132,3 +132,19 @@ describe('handleHelmInput', () => {
     expect('error' in r && r.error).toContain('--mode=audit|enforce');
   });
 });
+
+describe('hostile streams stay linear', () => {
+  // A reader that searched on into later documents for a missing key would need
+  // minutes here (documents x stream size); the suite's timeout bounds it.
+  it('handles many documents without kind or apiVersion', () => {
+    const s = '---\nmetadata:\n  name: x\n'.repeat(40_000);
+    const r = runWarden(s, defaultOptions());
+    expect(r.manifests).toBe(s);
+    expect(r.findings.length).toBe(40_000);
+    expect(r.findings[0].rule).toBe('read/not-a-kubernetes-object');
+  });
+  it('handles a stream without any document marker', () => {
+    const s = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n' + '  k: v\n'.repeat(200_000);
+    expect(runWarden(s, defaultOptions()).manifests).toBe(s);
+  });
+});
