@@ -7,7 +7,7 @@ bash build/setup.sh --helm=all
 node build/build.mjs
 mkdir -p dist/test
 set +e
-npx vitest run --reporter=default --reporter=json --outputFile.json=dist/test/results.json "$@"
+WARDEN_E2E_REQUIRE_ARTEFACTS=1 npx vitest run --reporter=default --reporter=json --outputFile.json=dist/test/results.json "$@"
 rc=$?
 set -e
 node -e '
