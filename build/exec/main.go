@@ -32,6 +32,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/term"
 	"io"
 	"os"
 	"time"
@@ -145,9 +146,9 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// isTerminal asks the terminal driver, so /dev/null (also a character device) is not one.
 func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }
 
 func timingEnabled() bool { return os.Getenv("WARDEN_EXEC_TIMING") == "1" }
