@@ -35,6 +35,7 @@ import (
 	"golang.org/x/term"
 	"io"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -115,7 +116,12 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		res.timing.write(stderr)
 	}
 	if err != nil {
-		sinks.deliver("warden: "+err.Error(), true)
+		// The plugin's own error texts already start with "warden: "; say it once.
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "warden: ") {
+			msg = "warden: " + msg
+		}
+		sinks.deliver(msg, true)
 		var hostErr *hostError
 		if errors.As(err, &hostErr) {
 			return exitHostUnusable

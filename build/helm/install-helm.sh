@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # install-helm.sh VERSION
 #
-# Builds (once) and caches a Helm 4 binary from the Go module proxy, then prints
-# the absolute path of the binary on stdout. Everything else goes to stderr.
+# Builds (once) and caches a Helm 4 (or Helm 3) binary from the Go module
+# proxy, then prints the absolute path of the binary on stdout. Everything else
+# goes to stderr.
 #
-#   VERSION            a released tag such as v4.3.1 (see versions.txt), or
+#   VERSION            a released Helm 4 tag such as v4.3.1 (see versions.txt),
 #   v4.3.1-fixedabi    Helm v4.3.1 with helm-v4.3.1-fixedabi.patch applied
-#                      (post-renderer manifests as a JSON string; helm/helm#31832)
+#                      (post-renderer manifests as a JSON string; helm/helm#31832), or
+#   v3.X.Y             a released Helm 3 tag such as v3.22.0 (module helm.sh/helm/v3;
+#                      its post-renderer is an executable path, not a plugin)
 #
 # Cache: ${WARDEN_CACHE:-$HOME/.cache/warden}/helm/<VERSION>/helm
 #
@@ -23,7 +26,7 @@ set -euo pipefail
 log() { printf 'install-helm: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-[ $# -eq 1 ] || die "usage: install-helm.sh VERSION   (e.g. v4.3.1 or v4.3.1-fixedabi)"
+[ $# -eq 1 ] || die "usage: install-helm.sh VERSION   (e.g. v4.3.1, v4.3.1-fixedabi or v3.22.0)"
 VERSION=$1
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -34,14 +37,17 @@ case "$VERSION" in
     [ -f "$PATCH" ] || die "no ABI patch for $BASE ($PATCH)"
     REPORTED="$BASE+fixedabi"
     ;;
-  v4.[0-9]*.[0-9]*)
-    [[ "$VERSION" =~ ^v4\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]] || die "bad version '$VERSION'"
+  v[34].[0-9]*.[0-9]*)
+    [[ "$VERSION" =~ ^v[34]\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]] || die "bad version '$VERSION'"
     BASE=$VERSION
     PATCH=
     REPORTED=$VERSION
     ;;
-  *) die "unsupported version '$VERSION' (expected v4.X.Y or v4.X.Y-fixedabi)" ;;
+  *) die "unsupported version '$VERSION' (expected v4.X.Y, v4.X.Y-fixedabi or v3.X.Y)" ;;
 esac
+# Go module of this major version (helm.sh/helm/v3 or helm.sh/helm/v4); the
+# version string lives in <module>/internal/version.version in both.
+MODULE=helm.sh/helm/${BASE%%.*}
 
 command -v go >/dev/null || die "go is not on PATH"
 
@@ -99,23 +105,23 @@ trap 'exit 130' INT TERM
 # Static build with reproducible paths (-trimpath).
 export CGO_ENABLED=0
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
-LDFLAGS="-s -w -X helm.sh/helm/v4/internal/version.version=$REPORTED"
+LDFLAGS="-s -w -X $MODULE/internal/version.version=$REPORTED"
 
 start=$(date +%s)
 if [ -z "$PATCH" ]; then
-  log "building Helm $VERSION with 'go install helm.sh/helm/v4/cmd/helm@$VERSION' (takes ~2 min on 2 cores)"
+  log "building Helm $VERSION with 'go install $MODULE/cmd/helm@$VERSION' (takes ~2 min on 2 cores)"
   mkdir -p "$TMP/out"
-  GOBIN="$TMP/out" go install -trimpath -ldflags "$LDFLAGS" "helm.sh/helm/v4/cmd/helm@$VERSION" >&2 8>&- 9>&-
+  GOBIN="$TMP/out" go install -trimpath -ldflags "$LDFLAGS" "$MODULE/cmd/helm@$VERSION" >&2 8>&- 9>&-
 else
-  log "building Helm $VERSION: helm.sh/helm/v4@$BASE + $(basename "$PATCH") (takes ~2 min on 2 cores)"
-  json=$(cd "$TMP" && go mod download -json "helm.sh/helm/v4@$BASE" 8>&- 9>&-) \
-    || die "go mod download helm.sh/helm/v4@$BASE failed: $json"
+  log "building Helm $VERSION: $MODULE@$BASE + $(basename "$PATCH") (takes ~2 min on 2 cores)"
+  json=$(cd "$TMP" && go mod download -json "$MODULE@$BASE" 8>&- 9>&-) \
+    || die "go mod download $MODULE@$BASE failed: $json"
   dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [ -n "$dir" ] && [ -d "$dir" ] || die "could not find the module directory in: $json"
   cp -R "$dir" "$TMP/src"
   chmod -R u+w "$TMP/src"
   patch -d "$TMP/src" -p1 --batch --forward --no-backup-if-mismatch < "$PATCH" >&2 \
-    || die "patch $(basename "$PATCH") does not apply to helm.sh/helm/v4@$BASE"
+    || die "patch $(basename "$PATCH") does not apply to $MODULE@$BASE"
   mkdir -p "$TMP/out"
   (cd "$TMP/src" && go build -trimpath -ldflags "$LDFLAGS" -o "$TMP/out/helm" ./cmd/helm) >&2 8>&- 9>&-
 fi

@@ -12,9 +12,11 @@
 //   exit, resolves to { code, stdout, stderr }.
 // - installPlugin(bin, env, dirOrTgz, extraArgs): `helm plugin install`, throws
 //   with Helm's output when it fails.
+// - writeIdentityExecutable(dir): a `cat` script for Helm 3's
+//   `--post-renderer <path>` (Helm 3 post-renderers are executables, not plugins).
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,13 +32,17 @@ export const IDENTITY_WASM_FIXTURE = path.join(REPO_ROOT, "test/e2e/fixtures/ide
 /** Name of the extism/v1 identity post-renderer (see buildIdentityWasmPlugin). */
 export const IDENTITY_WASM_PLUGIN = "identity-wasm";
 
-/** Versions pinned in build/helm/versions.txt, in file order. */
-export function pinnedHelmVersions(): string[] {
+/**
+ * Versions pinned in build/helm/versions.txt, in file order, of one Helm major
+ * version: Helm 4 (the default; helm.e2e.test.ts) or Helm 3 (helm3.e2e.test.ts).
+ */
+export function pinnedHelmVersions(major: 3 | 4 = 4): string[] {
   const text = readFileSync(path.join(REPO_ROOT, "build/helm/versions.txt"), "utf8");
   return text
     .split("\n")
     .map((l) => l.replace(/#.*/, "").trim())
-    .filter((l) => l !== "");
+    .filter((l) => l !== "")
+    .filter((l) => l.startsWith(`v${major}.`));
 }
 
 /** True for our patched builds (post-renderer manifests as a JSON string). */
@@ -226,4 +232,21 @@ export async function buildIdentityWasmPlugin(parentDir: string): Promise<string
   }
   await copyFile(path.join(IDENTITY_WASM_FIXTURE, "plugin.yaml"), path.join(dir, "plugin.yaml"));
   return dir;
+}
+
+/** File name of the Helm 3 identity post-renderer written by writeIdentityExecutable. */
+export const IDENTITY_EXECUTABLE = "identity-postrenderer";
+
+/**
+ * Writes `<dir>/identity-postrenderer`, an executable shell script that copies
+ * stdin to stdout (`exec cat`), and returns its absolute path. Helm 3 takes a
+ * post-renderer as an executable path (`--post-renderer <path>`), so this is
+ * the Helm 3 counterpart of the identity plugin.
+ */
+export async function writeIdentityExecutable(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const file = path.resolve(dir, IDENTITY_EXECUTABLE);
+  await writeFile(file, "#!/bin/sh\n# identity post-renderer: stdin to stdout, unchanged\nexec cat\n");
+  await chmod(file, 0o755);
+  return file;
 }
