@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash build/setup.sh --helm=all
 node build/build.mjs
+# The plugin sources must compile unchanged against the official @extism/js-pdk types.
+npx tsc --noEmit -p tsconfig.json
+npx tsc --noEmit -p tsconfig.node.json
 mkdir -p dist/test
 set +e
 # Node calls its WASI module experimental on every plugin load; the noise hides real output.
