@@ -44,6 +44,7 @@ func main() {
 	maxVar := flag.Int64("max-var-bytes", 0, "memory.maxVarBytes (Helm default 0 = vars disabled)")
 	maxHTTP := flag.Int64("max-http-bytes", 0, "memory.maxHttpResponseBytes (Helm default 0)")
 	quiet := flag.Bool("q", false, "do not print the output")
+	closeOnDone := flag.Bool("close-on-done", true, "wazero WithCloseOnContextDone (Helm sets it)")
 	config := kv{}
 	flag.Var(config, "config", "config key=value (repeatable)")
 	var hosts list
@@ -86,7 +87,7 @@ func main() {
 		pc := extism.PluginConfig{
 			ModuleConfig: wazero.NewModuleConfig().WithSysWalltime(),
 			RuntimeConfig: wazero.NewRuntimeConfigCompiler().
-				WithCloseOnContextDone(true).
+				WithCloseOnContextDone(*closeOnDone).
 				WithCompilationCache(cache),
 			EnableWasi:                true,
 			EnableHttpResponseHeaders: true,
