@@ -94,6 +94,7 @@ async function main() {
 
   if (want('cli')) {
     const cli = await bundleCli(undefined, version);
+    copyFileSync(join(root, 'src', 'cli', 'wasm-worker.mjs'), join(dist, 'cli', 'wasm-worker.mjs'));
     log(`cli ${relative(root, cli)}`);
   }
   writeFileSync(join(dist, 'VERSION'), version + '\n');

@@ -49,7 +49,10 @@ function readFindings(documents: readonly SourceDocument[]): Finding[] {
         rule: 'read/yaml-syntax',
         result: 'error',
         enforce: true,
-        message: `document ${doc.index + 1} (line ${doc.line}) is not valid YAML${at}: ${parsed.error.message}`,
+        message:
+          parsed.error.line === undefined
+            ? `document ${doc.index + 1} (line ${doc.line}) could not be read: ${parsed.error.message}`
+            : `document ${doc.index + 1} (line ${doc.line}) is not valid YAML${at}: ${parsed.error.message}`,
         document: documentRef(doc),
         fix: 'correct the template that renders it; Helm would reject this output too',
       });

@@ -1,10 +1,11 @@
-// Runs plugin.wasm under Node through @extism/extism, exactly as Helm would call
-// it with the fixed ABI: {"manifests": "...", "extraArgs": [...]} in, JSON out.
+// Runs plugin.wasm under Node through @extism/extism (in a worker thread with a large
+// stack, see wasm-worker.mjs), exactly as Helm would call it with the fixed ABI:
+// {"manifests": "...", "extraArgs": [...]} in, JSON out.
 
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Plugin } from '@extism/extism';
 
 export interface WasmRunResult {
   /** Output manifests, when the plugin succeeded. */
@@ -23,31 +24,56 @@ export function defaultWasmPath(): string {
   return join(here, '..', '..', 'dist', 'warden', 'plugin.wasm');
 }
 
+/** Native stack for the engine: enough for QuickJS's 1 MiB JS stack limit to answer first. */
+const WORKER_STACK_MB = 64;
+
 export class WardenWasm {
-  private constructor(private readonly plugin: Plugin) {}
+  private nextId = 0;
+  private readonly pending = new Map<number, (r: { output?: string; error?: string }) => void>();
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: { id: number; output?: string; error?: string }) => {
+      const done = this.pending.get(m.id);
+      if (!done) return;
+      this.pending.delete(m.id);
+      done(m);
+    });
+    worker.on('error', (e) => this.failAll(`the plugin worker failed: ${e.message}`));
+    worker.on('exit', (code) => this.failAll(`the plugin worker exited (code ${code})`));
+  }
+
+  private failAll(error: string) {
+    for (const done of this.pending.values()) done({ error });
+    this.pending.clear();
+  }
 
   static async load(wasmPath = defaultWasmPath()): Promise<WardenWasm> {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(wasmPath);
-    } catch (e) {
-      throw new Error(`cannot read ${wasmPath} (${(e as NodeJS.ErrnoException).code ?? e}); run "npm run build" first`);
+    if (!existsSync(wasmPath)) throw new Error(`cannot read ${wasmPath} (ENOENT); run "npm run build" first`);
+    const worker = new Worker(new URL('./wasm-worker.mjs', import.meta.url), {
+      workerData: { wasmPath },
+      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+    });
+    const ready = await new Promise<{ ready: boolean; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      throw new Error(`cannot load ${wasmPath}: ${ready.error}`);
     }
-    // Loaded on demand: importing it starts Node's WASI module, which costs time and prints a warning.
-    const { default: createPlugin } = await import('@extism/extism');
-    const plugin = await createPlugin({ wasm: [{ data: bytes }] }, { useWasi: true, runInWorker: false });
-    return new WardenWasm(plugin);
+    return new WardenWasm(worker);
   }
 
   /** Calls the plugin with the raw input JSON (as Helm would send it). */
   async callRaw(input: string): Promise<{ output?: string; error?: string }> {
-    try {
-      const out = await this.plugin.call('helm_plugin_main', input);
-      return { output: out ? out.text() : '' };
-    } catch (e) {
-      // The Node SDK prefixes the text the plugin set; Helm shows it after "plugin error: ".
-      return { error: (e as Error).message.replace(/^Plugin-originated error: /, '') };
-    }
+    const id = this.nextId++;
+    const r = await new Promise<{ output?: string; error?: string }>((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ id, input });
+    });
+    // The Node SDK prefixes the text the plugin set; Helm shows it after "plugin error: ".
+    if (r.error !== undefined) return { error: r.error.replace(/^Plugin-originated error: /, '') };
+    return { output: r.output ?? '' };
   }
 
   async render(manifests: string, args: readonly string[]): Promise<WasmRunResult> {
@@ -58,6 +84,7 @@ export class WardenWasm {
   }
 
   async close(): Promise<void> {
-    await this.plugin.close();
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
   }
 }

@@ -132,20 +132,27 @@ export class SourceDocument {
   /** The document as plain JS values, or why it could not be read. Cached. */
   value(): { value: unknown } | { error: ParseFailure } {
     if (this.valueCache) return this.valueCache;
-    const doc = this.yaml();
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      const pos = e.linePos?.[0];
-      // Lines in the error are relative to the document; make them stream lines.
-      this.valueCache = {
-        error: {
-          message: e.message.split('\n')[0],
-          line: pos ? this.line + pos.line - 1 : undefined,
-          column: pos?.col,
-        },
-      };
-    } else {
-      this.valueCache = { value: doc.toJS({ maxAliasCount: 1000 }) };
+    try {
+      const doc = this.yaml();
+      if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        const pos = e.linePos?.[0];
+        if (e.message.includes('Maximum call stack size exceeded')) throw new RangeError(e.message);
+        // Lines in the error are relative to the document; make them stream lines.
+        this.valueCache = {
+          error: {
+            message: e.message.split('\n')[0],
+            line: pos ? this.line + pos.line - 1 : undefined,
+            column: pos?.col,
+          },
+        };
+      } else {
+        this.valueCache = { value: doc.toJS({ maxAliasCount: 1000 }) };
+      }
+    } catch (e) {
+      // The parser recurses per nesting level; hostile depth ends in a RangeError.
+      const why = e instanceof RangeError ? 'it is nested too deeply to read' : `the YAML parser failed (${String(e)})`;
+      this.valueCache = { error: { message: why } };
     }
     return this.valueCache;
   }

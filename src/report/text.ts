@@ -34,6 +34,7 @@ export function summarize(findings: readonly Finding[], counts: Pick<Summary, 'd
 export function objectLabel(f: Finding): string {
   const d = f.document;
   if (!d) return 'stream';
+  if (d.kind === undefined && d.name === undefined) return `document ${d.index + 1} (line ${d.line})`;
   const id = d.name ?? '?';
   const ns = d.namespace ? d.namespace + '/' : '';
   const where = d.source ? ` (${d.source})` : ` (document ${d.index + 1}, line ${d.line})`;

@@ -97,3 +97,21 @@ describe('plugin.wasm errors travel in the error text', () => {
     expect(new Set(imports)).toEqual(new Set(['extism:host/env', 'wasi_snapshot_preview1']));
   });
 });
+
+describe('plugin.wasm on hostile input', () => {
+  it('answers a document nested 20,000 deep with a finding, not a trap', async () => {
+    const deep = '---\napiVersion: v1\nkind: A\n---\nx: ' + '['.repeat(20_000) + ']'.repeat(20_000) + '\n';
+    const r = await plugin.render(deep, []);
+    expect(r.error).toMatch(/^warden: 1 finding blocks this render/);
+    expect(r.error).toContain('document 2 (line 4) could not be read: it is nested too deeply to read');
+    // The instance is still usable afterwards.
+    const again = await plugin.render(STREAMS.helm, []);
+    expect(again.manifests).toBe(STREAMS.helm);
+  });
+
+  it('passes a deeply nested object through untouched when nothing needs to parse it', async () => {
+    const deep = '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: ' + '['.repeat(20_000) + ']'.repeat(20_000) + '\n';
+    const r = await plugin.render(deep, []);
+    expect(r.manifests).toBe(deep);
+  });
+});

@@ -1,0 +1,24 @@
+// Runs plugin.wasm in a worker thread with a large native stack. Under Node's default
+// ~1 MB stack, deep recursion in the engine traps before QuickJS's own limit answers
+// with a RangeError (as it does under wazero in Helm), so the CLI would give a different
+// result than the plugin for the same input. Plain JS so it loads from src/ and dist/.
+import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+
+const { default: createPlugin } = await import('@extism/extism');
+let plugin;
+try {
+  plugin = await createPlugin({ wasm: [{ data: readFileSync(workerData.wasmPath) }] }, { useWasi: true, runInWorker: false });
+  parentPort.postMessage({ ready: true });
+} catch (e) {
+  parentPort.postMessage({ ready: false, error: String(e && e.message ? e.message : e) });
+}
+
+parentPort.on('message', async ({ id, input }) => {
+  try {
+    const out = await plugin.call('helm_plugin_main', input);
+    parentPort.postMessage({ id, output: out ? out.text() : '' });
+  } catch (e) {
+    parentPort.postMessage({ id, error: String(e && e.message ? e.message : e) });
+  }
+});
