@@ -5,6 +5,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 
+// Node marks WASI experimental and says so whenever it loads; warden's users need not see it.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === 'string' ? warning : warning?.message ?? '';
+  if (!text.includes('WASI is an experimental feature')) emitWarning(warning, ...rest);
+};
+
 const { default: createPlugin } = await import('@extism/extism');
 let plugin;
 try {
