@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-// @ts-expect-error plain ESM helper without type declarations
 import { generateStream, parseSize } from '../../bench/gen.mjs';
 
 const gen = generateStream as (bytes: number, seed?: number, opts?: { style?: 'source' | 'helm4' }) => string;
