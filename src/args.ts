@@ -2,6 +2,8 @@
 // `extraArgs` of the plugin input) or from the CLI. Options are data: the core
 // reads this object and nothing else.
 
+import { parseSnapshot, SnapshotError, type OwnershipSnapshot } from './checks/ownership/snapshot';
+
 export type Mode = 'audit' | 'enforce';
 export type ReportFormat = 'text' | 'json';
 
@@ -16,6 +18,12 @@ export interface WardenOptions {
   reportFormat: ReportFormat;
   /** Show only failures in the report. */
   quiet: boolean;
+  /** Helm runs with --take-ownership: existing objects are adopted instead of checked. */
+  takeOwnership: boolean;
+  /** The operation is an upgrade of an existing release (only objects new to it are checked). */
+  upgrade: boolean;
+  /** Live ownership metadata of the rendered objects (`--snapshot`), validated. */
+  snapshot?: OwnershipSnapshot;
 }
 
 export class UsageError extends Error {}
@@ -28,6 +36,10 @@ export const USAGE = `warden options (pass each with --post-renderer-args=OPTION
   --skip=LIST              checks to leave out
   --report-file=PATH       warden-exec: also write the report to PATH
   --report-format=text|json  format of the report text (default: text)
+  --snapshot=SNAPSHOT      live ownership metadata of the rendered objects ("ws1.<base64url JSON>" or the JSON);
+                           without it the cluster-dependent ownership checks are skipped
+  --take-ownership         Helm runs with --take-ownership: report adoptions instead of conflicts
+  --upgrade                the operation is "helm upgrade" of an existing release
   --quiet                  report failures only
   --help                   show this text (as the plugin's error, since Helm shows nothing else)`;
 
@@ -47,8 +59,8 @@ function parseCheckList(flag: string, v: string): Set<string> {
 }
 
 /** Options taking a value; `--key=value` or `--key value`. */
-export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format']);
-const FLAGS = new Set(['quiet', 'help']);
+export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot']);
+const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'upgrade']);
 
 export function defaultOptions(): WardenOptions {
   return {
@@ -56,6 +68,8 @@ export function defaultOptions(): WardenOptions {
     checks: { policy: true, ownership: true, ingress: true },
     reportFormat: 'text',
     quiet: false,
+    takeOwnership: false,
+    upgrade: false,
   };
 }
 
@@ -78,6 +92,8 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
       }
       const on = value !== 'false';
       if (key === 'quiet') o.quiet = on;
+      else if (key === 'take-ownership') o.takeOwnership = on;
+      else if (key === 'upgrade') o.upgrade = on;
       else o.help = on;
       continue;
     }
@@ -120,6 +136,14 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
           throw new UsageError(`--report-format must be text or json (got "${value}")`);
         }
         o.reportFormat = value;
+        break;
+      case 'snapshot':
+        try {
+          o.snapshot = parseSnapshot(value);
+        } catch (e) {
+          if (e instanceof SnapshotError) throw new UsageError(`--snapshot: ${e.message}`);
+          throw e;
+        }
         break;
     }
   }
