@@ -57,7 +57,7 @@ type callResult struct {
 // plugin.yaml; keys it leaves out are 0 for Helm, and so they are 0 here (which
 // in go-sdk means Extism vars are disabled and HTTP bodies are capped at 0).
 func callPlugin(wasmPath, cacheDir string, input []byte) (res callResult, err error) {
-	ctx := context.Background()
+	ctx := withReservedMemory(context.Background())
 
 	wasm, err := os.ReadFile(wasmPath)
 	if err != nil {
