@@ -1,0 +1,106 @@
+// `{{ }}` variable substitution (Kyverno pkg/engine/variables/vars.go): every string leaf
+// and map key; a string that is exactly one variable takes the typed value; `\{{` escapes.
+
+import { isMap } from '../operators/value';
+import { jmesSearch, JmesPathError, UnknownKeyError } from './jmespath';
+
+export class SubstitutionError extends Error {}
+
+/** `(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})` */
+const VARIABLE = /(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})/g;
+
+export interface SubstituteOptions {
+  /** Value at the same path of request.object, for `{{@}}` in patterns. */
+  atPath?: (path: string) => unknown;
+  /** Keep unresolvable variables instead of failing (used for messages). */
+  lenient?: boolean;
+}
+
+function toText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return 'null';
+  return JSON.stringify(v);
+}
+
+export function hasVariables(s: string): boolean {
+  return s.indexOf('{{') >= 0;
+}
+
+/** Resolves one `{{ expr }}` against the context. */
+export function resolveVariable(context: unknown, inner: string, path: string, opts: SubstituteOptions): unknown {
+  let expr = inner.trim();
+  if (expr.startsWith('-')) expr = expr.slice(1).trim();
+  if (expr === '@') {
+    if (opts.atPath) return opts.atPath(path);
+    throw new SubstitutionError('variable {{@}} is only allowed in patterns');
+  }
+  try {
+    return jmesSearch(context, expr);
+  } catch (e) {
+    if (e instanceof UnknownKeyError) {
+      throw new SubstitutionError(`failed to resolve ${expr} at path ${path}: JMESPath query failed: ${e.message}`);
+    }
+    if (e instanceof JmesPathError) throw new SubstitutionError(`failed to resolve ${expr} at path ${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Substitutes the variables of one string. */
+export function substituteString(s: string, context: unknown, path: string, opts: SubstituteOptions = {}): unknown {
+  if (!hasVariables(s)) return s;
+  let value: unknown = s;
+  for (let round = 0; round < 10 && typeof value === 'string' && hasVariables(value); round++) {
+    const text: string = value;
+    VARIABLE.lastIndex = 0;
+    const matches = [...text.matchAll(VARIABLE)];
+    if (matches.length === 0) break;
+    if (matches.length === 1 && matches[0][1] === '' && matches[0][2] === text) {
+      const inner = text.slice(2, -2);
+      let v: unknown;
+      try {
+        v = resolveVariable(context, inner, path, opts);
+      } catch (e) {
+        if (opts.lenient) return text;
+        throw e;
+      }
+      if (inner.trim().startsWith('-')) return v;
+      value = v;
+      continue;
+    }
+    let out = '';
+    let last = 0;
+    for (const m of matches) {
+      const start = (m.index ?? 0) + m[1].length;
+      const token = m[2];
+      let v: unknown;
+      try {
+        v = resolveVariable(context, token.slice(2, -2), path, opts);
+      } catch (e) {
+        if (opts.lenient) continue;
+        throw e;
+      }
+      out += text.slice(last, start) + toText(v);
+      last = start + token.length;
+    }
+    out += text.slice(last);
+    if (out === text) break;
+    value = out;
+  }
+  if (typeof value === 'string' && value.indexOf('\\{{') >= 0) value = value.split('\\{{').join('{{');
+  return value;
+}
+
+/** Substitutes every string leaf and map key of a JSON value (a new value; the input is untouched). */
+export function substituteAll(value: unknown, context: unknown, opts: SubstituteOptions = {}, path = '/'): unknown {
+  if (typeof value === 'string') return substituteString(value, context, path, opts);
+  if (Array.isArray(value)) return value.map((v, i) => substituteAll(v, context, opts, `${path}${i}/`));
+  if (isMap(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const nk = hasVariables(k) ? toText(substituteString(k, context, path, opts)) : k;
+      out[nk] = substituteAll(v, context, opts, `${path}${k}/`);
+    }
+    return out;
+  }
+  return value;
+}
