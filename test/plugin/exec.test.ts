@@ -333,6 +333,28 @@ describe.skipIf(!supported)('warden-exec', () => {
       expect(r.stderr.toString()).not.toContain('warden: warden:');
     });
 
+    // Helm discards a subprocess plugin's stderr: the report must reach the user's terminal.
+    // `script` gives the process a controlling terminal; stdin, stdout and stderr are files,
+    // as under Helm, so only what warden-exec writes to /dev/tty reaches script's output.
+    it.skipIf(!existsSync('/usr/bin/script'))('writes the report and errors to the controlling terminal, unless WARDEN_NO_TTY=1', () => {
+      const input = join(dir, 'tty-in.yaml');
+      writeFileSync(input, SIMPLE);
+      const underTty = (args: string, noTty: boolean) => {
+        const cmd = `${exe} ${args} < ${input} > ${join(dir, 'tty-out.yaml')} 2> ${join(dir, 'tty-err.txt')}`;
+        const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
+          env: env({ WARDEN_WASM: realWasm, WARDEN_NO_TTY: noTty ? '1' : undefined }),
+          encoding: 'utf8',
+        });
+        return r.stdout.replace(/\r/g, '');
+      };
+      const ok = underTty('', false);
+      expect(ok).toContain('warden: 1 documents, 1 objects');
+      expect(readFileSync(join(dir, 'tty-out.yaml'), 'utf8')).toBe(SIMPLE);
+      const failed = underTty('--mode=bogus', false);
+      expect(failed).toContain('warden: --mode must be audit or enforce (got "bogus")');
+      expect(underTty('', true)).not.toContain('warden:');
+    });
+
     it('--report-file reaches the plugin and the host', () => {
       const file = join(dir, 'real-report.txt');
       const r = run(SIMPLE, [`--report-file=${file}`], { WARDEN_WASM: realWasm });
