@@ -8,7 +8,7 @@ import type { Check, Patch } from './checks/check';
 import { allChecks } from './checks';
 import { emitStream } from './emit/emit';
 import { readStream, type SourceDocument } from './read/document';
-import { isBlocking, type DocumentRef, type Finding } from './report/finding';
+import { isBlocking, type Finding } from './report/finding';
 import { findingLine, objectLabel, renderText, summarize, type Summary } from './report/text';
 
 export interface WardenResult {
@@ -19,19 +19,6 @@ export interface WardenResult {
   report: string;
   /** 1 when enforced findings block the render. */
   exitCode: 0 | 1;
-}
-
-export function documentRef(doc: SourceDocument): DocumentRef {
-  const h = doc.header;
-  return {
-    index: doc.index,
-    line: doc.line,
-    apiVersion: h.apiVersion,
-    kind: h.kind,
-    name: h.name ?? (h.generateName !== undefined ? h.generateName : undefined),
-    namespace: h.namespace,
-    source: h.source ?? h.annotations['postrenderer.helm.sh/postrender-filename'],
-  };
 }
 
 /** Findings about the stream itself: documents Helm or Kubernetes could not use. */
@@ -53,7 +40,7 @@ function readFindings(documents: readonly SourceDocument[]): Finding[] {
           parsed.error.line === undefined
             ? `document ${doc.index + 1} (line ${doc.line}) could not be read: ${parsed.error.message}`
             : `document ${doc.index + 1} (line ${doc.line}) is not valid YAML${at}: ${parsed.error.message}`,
-        document: documentRef(doc),
+        document: doc.ref,
         fix: 'correct the template that renders it; Helm would reject this output too',
       });
       continue;
@@ -68,7 +55,7 @@ function readFindings(documents: readonly SourceDocument[]): Finding[] {
       result: 'warn',
       enforce: false,
       message: `document ${doc.index + 1} (line ${doc.line}) has no ${missing}; Kubernetes will not accept it`,
-      document: documentRef(doc),
+      document: doc.ref,
     });
   }
   return out;

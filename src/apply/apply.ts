@@ -21,19 +21,6 @@ export interface ApplyResult {
 
 const STRINGIFY_OPTIONS = { lineWidth: 0 } as const;
 
-function refOf(doc: SourceDocument) {
-  const h = doc.header;
-  return {
-    index: doc.index,
-    line: doc.line,
-    apiVersion: h.apiVersion,
-    kind: h.kind,
-    name: h.name,
-    namespace: h.namespace,
-    source: h.source ?? h.annotations['postrenderer.helm.sh/postrender-filename'],
-  };
-}
-
 function markerOf(doc: SourceDocument): string {
   return doc.bodyOffset > 0 ? '---\n' : '';
 }
@@ -77,7 +64,7 @@ export function applyPatches(documents: readonly SourceDocument[], patches: read
           result: 'info',
           enforce: false,
           message: `removed from the output: ${removal.reason}`,
-          document: refOf(doc),
+          document: doc.ref,
         });
       } else {
         pieces.push({ kind: 'changed', doc, text: editDocument(doc, list) });

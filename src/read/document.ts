@@ -3,6 +3,7 @@
 
 import { parseDocument, type Document as YamlDocument } from 'yaml';
 import { splitStream, type Segment } from './split';
+import type { DocumentRef } from '../report/finding';
 import { NeedleFinder, scanHeader, scanIdentity, type DocumentHeader, type DocumentIdentity } from './scan';
 
 export interface ParseFailure {
@@ -107,6 +108,20 @@ export class SourceDocument {
     }
     this.headerCache = h;
     return h;
+  }
+
+  /** How findings name this document: position, identity and the template it came from. */
+  get ref(): DocumentRef {
+    const h = this.header;
+    return {
+      index: this.index,
+      line: this.line,
+      apiVersion: h.apiVersion,
+      kind: h.kind,
+      name: h.name ?? h.generateName,
+      namespace: h.namespace,
+      source: h.source ?? h.annotations['postrenderer.helm.sh/postrender-filename'],
+    };
   }
 
   /** A readable name: `Kind namespace/name` (or what is known of it). */

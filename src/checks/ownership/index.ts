@@ -22,16 +22,14 @@ import { staticProblems, type StaticProblem } from './static';
 
 export const DEFAULT_NAMESPACE = 'default';
 
+/** The document's ref, naming the object as Helm sees it (List items, defaulted namespace). */
 function ref(o: RenderedObject): DocumentRef {
-  const h = o.doc.header;
   return {
-    index: o.doc.index,
-    line: o.doc.line,
+    ...o.doc.ref,
     apiVersion: o.apiVersion,
     kind: o.kind,
     name: o.name !== '' ? o.name : o.generateName,
     namespace: o.namespace !== '' ? o.namespace : undefined,
-    source: h.source ?? h.annotations[FILENAME_ANNOTATION],
   };
 }
 
