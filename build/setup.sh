@@ -44,7 +44,9 @@ case "$helm_mode" in
   all) while read -r v; do
          case "$v" in ''|'#'*) continue ;; esac
          bash build/helm/install-helm.sh "$v" >/dev/null
-       done < build/helm/versions.txt ;;
+       done < build/helm/versions.txt
+       # A real kube-apiserver + etcd for the ownership end-to-end tests (cached).
+       bash build/kube/install-kube.sh >/dev/null ;;
   *) say "unknown --helm mode $helm_mode"; exit 2 ;;
 esac
 say "ready"

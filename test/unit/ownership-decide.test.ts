@@ -46,8 +46,9 @@ describe('namespace defaulting and scope', () => {
     ['plain', 'prod', 'builtin', 'v1/ConfigMap/prod/plain'],
     ['pinned', 'other', 'builtin', 'v1/ConfigMap/other/pinned'],
     ['reader', '', 'builtin', 'rbac.authorization.k8s.io/v1/ClusterRole//reader'],
-    // cli-runtime keeps a namespace written on a cluster-scoped object
-    ['pinned-role', 'x', 'builtin', 'rbac.authorization.k8s.io/v1/ClusterRole/x/pinned-role'],
+    // Helm's kube client (cli-runtime FilterNamespace) clears a namespace written on a cluster-scoped
+    // object: verified against a real API server in test/e2e/ownership.e2e.test.ts
+    ['pinned-role', '', 'builtin', 'rbac.authorization.k8s.io/v1/ClusterRole//pinned-role'],
     ['w', 'prod', 'assumed', 'example.com/v1/Widget/prod/w'],
     ['g', '', 'crd', 'example.com/v1/Gadget//g'],
   ])('%s → namespace "%s" (%s)', (name, ns, source, key) => {

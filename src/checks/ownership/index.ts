@@ -129,8 +129,8 @@ function staticFinding(p: StaticProblem, ctx: Context): Finding {
         enforce: false,
         path: 'metadata.namespace',
         message:
-          `${o.kind} is cluster-scoped: Kubernetes ignores metadata.namespace ${goQuote(o.writtenNamespace ?? '')}, ` +
-          `but Helm keeps it in its key and messages (${resourceString(o.kind, o.name, o.namespace)})`,
+          `${o.kind} is cluster-scoped: Kubernetes and Helm ignore metadata.namespace ${goQuote(o.writtenNamespace ?? '')} ` +
+          `(Helm names it ${resourceString(o.kind, o.name, o.namespace)}); it misleads readers of the chart`,
         fix: 'leave metadata.namespace out of cluster-scoped objects',
       };
     case 'cluster-scoped-name':

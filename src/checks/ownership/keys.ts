@@ -5,9 +5,9 @@
 //   otherwise, so the key is `v1/ConfigMap/ns/name` or `apps/v1/Deployment/ns/name`.
 // - `resourceString` (pkg/action/validate.go): `fmt.Sprintf("%s %q in namespace %q", kind, name, namespace)`.
 // - The namespace is cli-runtime's (`NamespaceParam(<release ns>).DefaultNamespace()`): namespaced objects
-//   without one get the release namespace; a namespace written in the manifest is kept, also on a
-//   cluster-scoped object (cli-runtime's `SetNamespace` only fills in namespaced objects); cluster-scoped
-//   objects without one have "".
+//   without one get the release namespace, a written one is kept. Cluster-scoped objects always have "":
+//   the Builder's FilterNamespace clears a namespace written on them (cli-runtime builder.go, v0.37.1),
+//   as the real-cluster e2e test showed (the error says `in namespace ""`, and upgrade keys use "").
 
 export interface GroupVersion {
   group: string;

@@ -167,7 +167,8 @@ export function collectObjects(documents: readonly SourceDocument[], opts: Colle
   for (const { r } of [...manifests, ...hooks]) {
     const { group } = parseApiVersion(r.apiVersion);
     const { scope, source } = table.lookup(group, r.kind);
-    const namespace = r.namespace ?? (scope === 'Namespaced' ? opts.releaseNamespace : '');
+    // Helm's kube client drops a namespace written on a cluster-scoped object (see keys.ts).
+    const namespace = scope === 'Cluster' ? '' : (r.namespace ?? opts.releaseNamespace);
     out.push({
       doc: r.doc,
       item: r.item,

@@ -1,0 +1,542 @@
+// End-to-end: warden's ownership predictions against what real Helm does on a real API server.
+//
+// A throw-away etcd + kube-apiserver (build/kube/install-kube.sh, test/e2e/kube.ts) and Helm v4.3.1
+// (build/helm/install-helm.sh). For every step of every scenario:
+//   1. render the chart with `helm template` (release name and namespace as the real command),
+//   2. read the live ownership metadata of the rendered objects from the server (and, for an
+//      upgrade, the previous release's keys from `helm get manifest`) into warden's `--snapshot=`,
+//   3. run warden (Node core, `--mode=enforce --checks=ownership`, plus `--upgrade` /
+//      `--take-ownership` as the Helm command),
+//   4. run the real `helm install` / `helm upgrade` (no --wait; ConfigMaps, Services, ClusterRoles
+//      and CRDs only, the server has no nodes or controllers),
+//   5. assert: warden blocks iff Helm fails, and warden's predicted Helm error equals Helm's
+//      `Error:` line without the CLI prefix (`INSTALLATION FAILED: ` / `UPGRADE FAILED: `).
+// One scenario also runs the warden-exec plugin inside `helm install` with the same snapshot.
+//
+// The kube binaries take ~7 minutes to build cold; when they are not cached the suite is skipped
+// with the reason, unless WARDEN_E2E_REQUIRE_KUBE=1, which builds them (or fails). Warm: ~25 s.
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { parseArgs } from "../../src/args";
+import { runWarden } from "../../src/core";
+import type { Finding } from "../../src/report/finding";
+import { REPO_ROOT, helmBinary, installPlugin, isolatedHelmEnv, pluginName, runHelm, type HelmEnv, type RunResult } from "./helm.js";
+import { buildKube, createNamespace, createObject, getMeta, kubeBinDir, kubeCacheDir, liveSnapshot, startKube, type Kube } from "./kube.js";
+
+const HELM_VERSION = "v4.3.1";
+const REQUIRE_KUBE = process.env.WARDEN_E2E_REQUIRE_KUBE === "1";
+const CACHED_KUBE = kubeBinDir();
+const SKIP_REASON =
+  CACHED_KUBE === undefined && !REQUIRE_KUBE
+    ? `kube-apiserver/etcd are not built (${kubeCacheDir()} missing): run build/kube/install-kube.sh (~7 min) or set WARDEN_E2E_REQUIRE_KUBE=1`
+    : undefined;
+if (SKIP_REASON) console.warn(`ownership.e2e: skipped: ${SKIP_REASON}`);
+
+const WARDEN_EXEC_DIR = path.join(REPO_ROOT, "dist/warden-exec");
+const HAS_WARDEN_EXEC = existsSync(path.join(WARDEN_EXEC_DIR, "plugin.yaml"));
+const REQUIRE_ARTEFACTS = process.env.WARDEN_E2E_REQUIRE_ARTEFACTS === "1";
+
+let kube: Kube;
+let helm: string;
+let henv: HelmEnv;
+let charts: string;
+const suiteStart = Date.now();
+const table: string[] = [];
+
+// --- charts ----------------------------------------------------------------
+
+const cm = (name: string, extra = "") =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}data:\n  k: v\n`;
+const svc = (name: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  ports:\n  - port: 80\n    targetPort: 8080\n`;
+const clusterRole = (name: string) =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${name}\nrules:\n- apiGroups: [""]\n  resources: [configmaps]\n  verbs: [get]\n`;
+const crd = (plural: string, group: string, kind: string) =>
+  [
+    "apiVersion: apiextensions.k8s.io/v1",
+    "kind: CustomResourceDefinition",
+    "metadata:",
+    `  name: ${plural}.${group}`,
+    "spec:",
+    `  group: ${group}`,
+    "  scope: Namespaced",
+    `  names: {plural: ${plural}, singular: ${kind.toLowerCase()}, kind: ${kind}, listKind: ${kind}List}`,
+    "  versions:",
+    "  - name: v1",
+    "    served: true",
+    "    storage: true",
+    "    schema:",
+    "      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}",
+    "",
+  ].join("\n");
+
+/** Writes a chart with the given templates; resolves to its directory. */
+async function chart(name: string, templates: Record<string, string>, values = "extra: false\n"): Promise<string> {
+  const dir = path.join(charts, name);
+  await mkdir(path.join(dir, "templates"), { recursive: true });
+  await writeFile(path.join(dir, "Chart.yaml"), `apiVersion: v2\nname: ${name.toLowerCase()}\nversion: 0.1.0\n`);
+  await writeFile(path.join(dir, "values.yaml"), values);
+  for (const [file, text] of Object.entries(templates)) await writeFile(path.join(dir, "templates", file), text);
+  return dir;
+}
+
+// --- one step: predict, then let Helm do it --------------------------------
+
+interface Step {
+  op: "install" | "upgrade";
+  release: string;
+  namespace: string;
+  chart: string;
+  takeOwnership?: boolean;
+  set?: string[];
+}
+
+interface StepResult {
+  warden: { exitCode: number; findings: Finding[]; predicted?: string; report: string };
+  helm: RunResult & { error?: string };
+}
+
+function helmArgs(s: Step): string[] {
+  return [
+    ...(s.set ?? []).flatMap((v) => ["--set", v]),
+    "--namespace",
+    s.namespace,
+    ...(s.takeOwnership ? ["--take-ownership"] : []),
+  ];
+}
+
+async function helmOk(args: string[]): Promise<RunResult> {
+  const r = await runHelm(helm, args, { env: henv.env });
+  if (r.code !== 0) throw new Error(`helm ${args.join(" ")} failed (exit ${r.code}):\n${r.stderr}`);
+  return r;
+}
+
+/** The error Helm printed, without `Error: INSTALLATION FAILED: ` / `Error: UPGRADE FAILED: `. */
+function helmError(r: RunResult): string | undefined {
+  const line = r.stderr.split("\n").find((l) => l.startsWith("Error: "));
+  return line?.replace(/^Error: (INSTALLATION FAILED|UPGRADE FAILED): /, "");
+}
+
+/** The Helm error in warden's `ownership/prediction` finding (undefined: Helm passes). */
+function predictedError(findings: readonly Finding[]): string | undefined {
+  const p = findings.filter((f) => f.rule === "ownership/prediction");
+  expect(p, "exactly one ownership/prediction finding").toHaveLength(1);
+  const m = / would fail( \(probably\))? with: (.*)$/s.exec(p[0].message);
+  if (!m) {
+    expect(p[0].message).toMatch(/ passes the ownership check$/);
+    return undefined;
+  }
+  expect(m[1], `warden is certain: ${p[0].message}`).toBeUndefined();
+  return m[2];
+}
+
+/**
+ * The manifest Helm's upgrade compares against (pkg/action/upgrade.go prepareUpgrade): the last
+ * *deployed* revision, or the last one when none is deployed (failed/superseded). `latest: true`
+ * gives plain `helm get manifest` (the newest revision, whatever its status) instead.
+ */
+async function previousManifest(release: string, namespace: string, latest = false): Promise<string> {
+  const hist = JSON.parse((await helmOk(["history", release, "--namespace", namespace, "-o", "json"])).stdout) as Array<{ revision: number; status: string }>;
+  const deployed = hist.filter((h) => h.status === "deployed").pop();
+  const rev = latest || !deployed ? hist[hist.length - 1].revision : deployed.revision;
+  return (await helmOk(["get", "manifest", release, "--namespace", namespace, "--revision", String(rev)])).stdout;
+}
+
+async function predict(s: Step, previousOverride?: string): Promise<StepResult["warden"]> {
+  const render = await helmOk(["template", s.release, s.chart, ...helmArgs(s)]);
+  const previous = s.op === "upgrade" ? await previousManifest(s.release, s.namespace) : undefined;
+  const snap = await liveSnapshot(kube, render.stdout, { release: s.release, namespace: s.namespace, previousManifest: previousOverride ?? previous });
+  const opts = parseArgs([
+    `--release=${s.release}`,
+    `--namespace=${s.namespace}`,
+    `--snapshot=${snap.arg}`,
+    "--mode=enforce",
+    "--checks=ownership",
+    ...(s.op === "upgrade" ? ["--upgrade"] : []),
+    ...(s.takeOwnership ? ["--take-ownership"] : []),
+  ]);
+  const r = runWarden(render.stdout, opts);
+  return { exitCode: r.exitCode, findings: r.findings, predicted: predictedError(r.findings), report: r.report };
+}
+
+/**
+ * Predicts with warden, runs Helm, asserts they agree, records a table row. With `knownGap` (a
+ * disagreement found by this suite, see the comment at its test) nothing is asserted here: the
+ * test asserts the exact disagreement itself, so fixing src/ makes it fail and get updated.
+ */
+async function step(scenario: string, s: Step, knownGap?: string): Promise<StepResult> {
+  const warden = await predict(s);
+  const r = await runHelm(helm, [s.op, s.release, s.chart, ...helmArgs(s)], { env: henv.env });
+  const result: StepResult = { warden, helm: { ...r, error: helmError(r) } };
+  const cmd = `helm ${s.op} ${s.release} -n ${s.namespace}${s.takeOwnership ? " --take-ownership" : ""}${s.set ? ` --set ${s.set.join(",")}` : ""}`;
+  const w = warden.exitCode === 1 ? `blocks: ${warden.predicted ?? "(no Helm error predicted)"}` : "passes";
+  const h = r.code === 0 ? "succeeds" : `fails: ${result.helm.error ?? r.stderr.trim()}`;
+  const agree = (warden.exitCode === 1) === (r.code !== 0) && warden.predicted === result.helm.error;
+  table.push(`| ${scenario} | \`${cmd}\` | ${w} | ${h} | ${agree ? "yes" : `**NO**${knownGap ? ` (known gap: ${knownGap})` : ""}`} |`);
+  if (knownGap) return result;
+  const detail = `\n--- warden report\n${warden.report}\n--- helm stderr\n${r.stderr}`;
+  expect(warden.exitCode === 1, `warden blocks iff Helm fails (${cmd})${detail}`).toBe(r.code !== 0);
+  expect(warden.predicted, `warden's predicted Helm error equals Helm's (${cmd})${detail}`).toBe(result.helm.error);
+  return result;
+}
+
+/** The ownership check fails before Helm stores a release record. */
+async function expectNoRelease(release: string, namespace: string): Promise<void> {
+  const r = await runHelm(helm, ["status", release, "--namespace", namespace], { env: henv.env });
+  expect(r.code, `helm status ${release}: ${r.stdout}`).not.toBe(0);
+  expect(r.stderr).toContain("not found");
+}
+
+const rules = (r: StepResult) => r.warden.findings.map((f) => `${f.rule} ${f.document?.kind ?? ""}/${f.document?.name ?? ""}`.trim());
+
+// --- setup -------------------------------------------------------------------
+
+beforeAll(async () => {
+  if (SKIP_REASON) return;
+  const t0 = Date.now();
+  const [binDir, helmBin] = await Promise.all([CACHED_KUBE ?? buildKube(), helmBinary(HELM_VERSION)]);
+  helm = helmBin;
+  kube = await startKube(binDir);
+  henv = await isolatedHelmEnv();
+  henv.env.KUBECONFIG = kube.kubeconfig;
+  charts = await mkdtemp(path.join(tmpdir(), "warden-own-charts-"));
+  console.log(`ownership.e2e: kube-apiserver ready in ${kube.startupMs} ms (setup ${Date.now() - t0} ms) at ${kube.server}`);
+}, 45 * 60_000);
+
+afterAll(async () => {
+  await kube?.stop();
+  await henv?.cleanup();
+  if (charts) await rm(charts, { recursive: true, force: true });
+  if (table.length > 0) {
+    console.log(
+      ["| scenario | command | warden (enforce) | real Helm | agree |", "|---|---|---|---|---|", ...table].join("\n") +
+        `\nownership.e2e: ${table.length} steps in ${((Date.now() - suiteStart) / 1000).toFixed(1)} s`,
+    );
+  }
+});
+
+// --- scenarios ---------------------------------------------------------------
+
+describe.skipIf(SKIP_REASON !== undefined)(`ownership predictions vs Helm ${HELM_VERSION} on kube-apiserver`, () => {
+  test("the server is real: kubeconfig works for Helm, and a plain POST leaves no Helm metadata", async () => {
+    await createNamespace(kube, "probe");
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "probe", namespace: "probe" } });
+    expect(await getMeta(kube, "v1", "ConfigMap", "probe", "probe")).toEqual({ labels: {}, annotations: {} });
+    expect(await getMeta(kube, "v1", "ConfigMap", "probe", "absent")).toBeUndefined();
+    const ls = await helmOk(["list", "--namespace", "probe", "-o", "json"]);
+    expect(JSON.parse(ls.stdout)).toEqual([]);
+  });
+
+  test("unmanaged ConfigMap and Service (created like kubectl create): all three problems, Helm stops at the ConfigMap", async () => {
+    const ns = "unmanaged";
+    await createNamespace(kube, ns);
+    const c = await chart("unmanaged", { "svc.yaml": svc("web"), "cm.yaml": cm("web-config") });
+    // Pre-existing objects without Helm metadata (the Service with the chart's spec: see the SSA test below).
+    await createObject(kube, { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: ns }, spec: { ports: [{ port: 80, targetPort: 8080 }] } });
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web-config", namespace: ns } });
+
+    const r = await step("unmanaged ConfigMap + Service", { op: "install", release: "c", namespace: ns, chart: c });
+    expect(r.helm.code).not.toBe(0);
+    expect(r.helm.error).toBe(
+      'unable to continue with install: ConfigMap "web-config" in namespace "unmanaged" exists and cannot be imported into the current release: ' +
+        'invalid ownership metadata; label validation error: missing key "app.kubernetes.io/managed-by": must be set to "Helm"; ' +
+        'annotation validation error: missing key "meta.helm.sh/release-name": must be set to "c"; ' +
+        'annotation validation error: missing key "meta.helm.sh/release-namespace": must be set to "unmanaged"',
+    );
+    // Helm names only the first; warden lists both.
+    expect(rules(r).filter((x) => x.startsWith("ownership/conflict")).sort()).toEqual(["ownership/conflict ConfigMap/web-config", "ownership/conflict Service/web"]);
+
+    const t = await step("unmanaged ConfigMap + Service", { op: "install", release: "c", namespace: ns, chart: c, takeOwnership: true });
+    expect(t.helm.code).toBe(0);
+    expect(rules(t).filter((x) => x.startsWith("ownership/will-adopt")).sort()).toEqual(["ownership/will-adopt ConfigMap/web-config", "ownership/will-adopt Service/web"]);
+    expect((await getMeta(kube, "v1", "Service", ns, "web"))?.annotations["meta.helm.sh/release-name"]).toBe("c");
+  });
+
+  test("partial Helm metadata (only the managed-by label): two annotation problems", async () => {
+    const ns = "partial";
+    await createNamespace(kube, ns);
+    const c = await chart("partial", { "cm.yaml": cm("half") });
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "half", namespace: ns, labels: { "app.kubernetes.io/managed-by": "Helm" } } });
+    const r = await step("partial metadata", { op: "install", release: "p", namespace: ns, chart: c });
+    expect(r.helm.code).not.toBe(0);
+    expect(r.helm.error).toContain('invalid ownership metadata; annotation validation error: missing key "meta.helm.sh/release-name"');
+    await step("partial metadata", { op: "install", release: "p", namespace: ns, chart: c, takeOwnership: true });
+  });
+
+  test("owned by another release; --take-ownership; afterwards `helm upgrade a` still succeeds", async () => {
+    const ns = "owned";
+    await createNamespace(kube, ns);
+    const c = await chart("shared", { "cm.yaml": cm("shared-config") });
+    const a = await step("other release", { op: "install", release: "a", namespace: ns, chart: c });
+    expect(a.helm.code).toBe(0);
+    const b = await step("other release", { op: "install", release: "b", namespace: ns, chart: c });
+    expect(b.helm.error).toBe(
+      'unable to continue with install: ConfigMap "shared-config" in namespace "owned" exists and cannot be imported into the current release: ' +
+        'invalid ownership metadata; annotation validation error: key "meta.helm.sh/release-name" must equal "b": current value is "a"',
+    );
+    // Helm fails before it records the release.
+    await expectNoRelease("b", ns);
+    const bt = await step("other release", { op: "install", release: "b", namespace: ns, chart: c, takeOwnership: true });
+    expect(bt.helm.code).toBe(0);
+    expect(rules(bt)).toContain("ownership/will-adopt ConfigMap/shared-config");
+    expect(bt.warden.findings.find((f) => f.rule === "ownership/will-adopt")?.result).toBe("warn");
+    expect((await getMeta(kube, "v1", "ConfigMap", ns, "shared-config"))?.annotations["meta.helm.sh/release-name"]).toBe("b");
+    // An upgrade checks only objects new to the release: a's ConfigMap is in a's manifest.
+    const up = await step("other release", { op: "upgrade", release: "a", namespace: ns, chart: c });
+    expect(up.helm.code).toBe(0);
+    expect(rules(up)).toContain("ownership/contested ConfigMap/shared-config");
+    expect((await getMeta(kube, "v1", "ConfigMap", ns, "shared-config"))?.annotations["meta.helm.sh/release-name"]).toBe("a");
+  });
+
+  test("same release name in another namespace: a cluster-scoped ClusterRole collides on the release namespace", async () => {
+    await createNamespace(kube, "team1");
+    await createNamespace(kube, "team2");
+    const c = await chart("sameName", { "cr.yaml": clusterRole("web-reader"), "cm.yaml": cm("web-local") });
+    expect((await step("same name, other namespace", { op: "install", release: "web", namespace: "team1", chart: c })).helm.code).toBe(0);
+    const r = await step("same name, other namespace", { op: "install", release: "web", namespace: "team2", chart: c });
+    expect(r.helm.error).toBe(
+      'unable to continue with install: ClusterRole "web-reader" in namespace "" exists and cannot be imported into the current release: ' +
+        'invalid ownership metadata; annotation validation error: key "meta.helm.sh/release-namespace" must equal "team2": current value is "team1"',
+    );
+    await expectNoRelease("web", "team2");
+    await step("same name, other namespace", { op: "install", release: "web", namespace: "team2", chart: c, takeOwnership: true });
+  });
+
+  test("cluster-scoped ClusterRole and CRD owned by another release in another namespace; Helm stops at the CRD (install order)", async () => {
+    await createNamespace(kube, "ops1");
+    await createNamespace(kube, "ops2");
+    const c = await chart("clusterwide", {
+      "a-cr.yaml": clusterRole("shared-reader"),
+      "b-crd.yaml": crd("widgets", "warden.example.com", "Widget"),
+    });
+    expect((await step("cluster-scoped, other release", { op: "install", release: "x", namespace: "ops1", chart: c })).helm.code).toBe(0);
+    const r = await step("cluster-scoped, other release", { op: "install", release: "y", namespace: "ops2", chart: c });
+    // CustomResourceDefinition comes before ClusterRole in Helm's install order.
+    expect(r.helm.error).toMatch(/^unable to continue with install: CustomResourceDefinition "widgets.warden.example.com" in namespace "" exists/);
+    expect(rules(r).filter((x) => x.startsWith("ownership/conflict")).sort()).toEqual([
+      "ownership/conflict ClusterRole/shared-reader",
+      "ownership/conflict CustomResourceDefinition/widgets.warden.example.com",
+    ]);
+    await expectNoRelease("y", "ops2");
+    await step("cluster-scoped, other release", { op: "install", release: "y", namespace: "ops2", chart: c, takeOwnership: true });
+  });
+
+  test("an upgrade that adds an object that already exists", async () => {
+    const ns = "upgrade";
+    await createNamespace(kube, ns);
+    const c = await chart("grow", {
+      "cm.yaml": cm("base"),
+      "extra.yaml": `{{- if .Values.extra }}\n${cm("added")}{{- end }}\n`,
+    });
+    expect((await step("upgrade adds existing object", { op: "install", release: "g", namespace: ns, chart: c })).helm.code).toBe(0);
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "added", namespace: ns } });
+    const r = await step("upgrade adds existing object", { op: "upgrade", release: "g", namespace: ns, chart: c, set: ["extra=true"] });
+    expect(r.helm.error).toMatch(/^unable to continue with update: ConfigMap "added" in namespace "upgrade" exists and cannot be imported into the current release: invalid ownership metadata; label validation error: missing key/);
+    const t = await step("upgrade adds existing object", { op: "upgrade", release: "g", namespace: ns, chart: c, set: ["extra=true"], takeOwnership: true });
+    expect(t.helm.code).toBe(0);
+    // Now in the release: a further upgrade does not check it.
+    const again = await step("upgrade adds existing object", { op: "upgrade", release: "g", namespace: ns, chart: c, set: ["extra=true"] });
+    expect(again.helm.code).toBe(0);
+  });
+
+  // For whoever produces the snapshot ("p"): after a failed upgrade Helm compares with the last
+  // *deployed* revision, not with the newest (failed) one that `helm get manifest` shows.
+  test("after a failed upgrade, the next upgrade checks against the last deployed revision", async () => {
+    const ns = "failed";
+    await createNamespace(kube, ns);
+    const late = [
+      "{{- if .Values.extra }}",
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata:",
+      "  name: late",
+      "data:",
+      '  {{ if .Values.fixed }}ok{{ else }}"bad key!"{{ end }}: v',
+      "{{- end }}",
+      "",
+    ].join("\n");
+    const c = await chart("failedup", { "cm.yaml": cm("base"), "late.yaml": late }, "extra: false\nfixed: false\n");
+    const S = "upgrade after a failed upgrade";
+    expect((await step(S, { op: "install", release: "f", namespace: ns, chart: c })).helm.code).toBe(0);
+    // Passes the ownership check, then the API server rejects the invalid key: revision 2 is "failed".
+    const bad = await step(S, { op: "upgrade", release: "f", namespace: ns, chart: c, set: ["extra=true"] }, "fails after the ownership check (invalid object)");
+    expect(bad.warden.exitCode).toBe(0);
+    expect(bad.helm.code).not.toBe(0);
+    expect(bad.helm.error).toContain("late");
+    expect(bad.helm.error).not.toContain("unable to continue");
+    // Someone creates the object by hand; the next upgrade renders it again.
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "late", namespace: ns }, data: { ok: "v" } });
+    const next: Step = { op: "upgrade", release: "f", namespace: ns, chart: c, set: ["extra=true", "fixed=true"] };
+    // With the newest (failed) revision as "p", warden would skip the object: wrong.
+    const fromLatest = await predict(next, await previousManifest("f", ns, true));
+    expect(fromLatest.exitCode).toBe(0);
+    const r = await step(S, next);
+    expect(r.helm.error).toMatch(/^unable to continue with update: ConfigMap "late" in namespace "failed" exists and cannot be imported/);
+  });
+
+  test("an upgrade that changes an object's apiVersion checks it again (Helm keys objects with their group/version)", async () => {
+    const ns = "apiver";
+    await createNamespace(kube, ns);
+    const hpa = [
+      "apiVersion: {{ .Values.hpaApi }}",
+      "kind: HorizontalPodAutoscaler",
+      "metadata:",
+      "  name: scaler",
+      "spec:",
+      "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}",
+      "  minReplicas: 1",
+      "  maxReplicas: 2",
+      "",
+    ].join("\n");
+    const c = await chart("apiver", { "hpa.yaml": hpa }, "hpaApi: autoscaling/v1\n");
+    const S = "apiVersion change";
+    expect((await step(S, { op: "install", release: "a", namespace: ns, chart: c })).helm.code).toBe(0);
+    expect((await step(S, { op: "install", release: "b", namespace: ns, chart: c, takeOwnership: true })).helm.code).toBe(0);
+    // Same key as in a's manifest: not checked, passes although b owns it now.
+    expect((await step(S, { op: "upgrade", release: "a", namespace: ns, chart: c })).helm.code).toBe(0);
+    expect((await step(S, { op: "install", release: "b2", namespace: ns, chart: c, takeOwnership: true })).helm.code).toBe(0);
+    // autoscaling/v2: a new key for Helm, so the same live object is checked and b2 owns it.
+    const r = await step(S, { op: "upgrade", release: "a", namespace: ns, chart: c, set: ["hpaApi=autoscaling/v2"] });
+    expect(r.helm.error).toBe(
+      'unable to continue with update: HorizontalPodAutoscaler "scaler" in namespace "apiver" exists and cannot be imported into the current release: ' +
+        'invalid ownership metadata; annotation validation error: key "meta.helm.sh/release-name" must equal "a": current value is "b2"',
+    );
+  });
+
+  test("a hard-coded namespace on a namespaced object owned by another release", async () => {
+    for (const n of ["hard1", "hard2", "shared-ns"]) await createNamespace(kube, n);
+    const S = "hard-coded namespace";
+    const cmChart = await chart("hardcm", { "cm.yaml": cm("pinned", "  namespace: shared-ns\n") });
+    expect((await step(S, { op: "install", release: "h1", namespace: "hard1", chart: cmChart })).helm.code).toBe(0);
+    const r = await step(S, { op: "install", release: "h2", namespace: "hard2", chart: cmChart });
+    expect(r.helm.error).toMatch(/^unable to continue with install: ConfigMap "pinned" in namespace "shared-ns" exists/);
+    expect(rules(r)).toContain("ownership/namespace-mismatch ConfigMap/pinned");
+    await step(S, { op: "install", release: "h2", namespace: "hard2", chart: cmChart, takeOwnership: true });
+  });
+
+  // Found by this suite: Helm's kube client (cli-runtime's Builder, FilterNamespace) clears
+  // metadata.namespace on cluster-scoped objects, so Helm's objectKey and its messages use namespace
+  // "" even when the chart writes one. warden now does the same.
+  test("a namespace written on a cluster-scoped object: Helm drops it from key and message", async () => {
+    for (const n of ["hard1", "hard2", "hard3"]) await createNamespace(kube, n);
+    const S = "namespace on a ClusterRole";
+    const crChart = await chart("hardcr", {
+      "cr.yaml": clusterRole("pinned-role").replace("  name: pinned-role\n", "  name: pinned-role\n  namespace: hard1\n"),
+    });
+    expect((await step(S, { op: "install", release: "h1cr", namespace: "hard1", chart: crChart })).helm.code).toBe(0);
+
+    const r = await step(S, { op: "install", release: "h2cr", namespace: "hard2", chart: crChart });
+    expect(r.helm.error).toBe(
+      'unable to continue with install: ClusterRole "pinned-role" in namespace "" exists and cannot be imported into the current release: ' +
+        'invalid ownership metadata; annotation validation error: key "meta.helm.sh/release-name" must equal "h2cr": current value is "h1cr"; ' +
+        'annotation validation error: key "meta.helm.sh/release-namespace" must equal "hard2": current value is "hard1"',
+    );
+    expect(r.warden.exitCode).toBe(1);
+    expect(r.warden.predicted).toBe(r.helm.error);
+
+    expect((await step(S, { op: "install", release: "h3cr", namespace: "hard3", chart: crChart, takeOwnership: true })).helm.code).toBe(0);
+    // h1cr's manifest has the ClusterRole: Helm does not check it on upgrade and succeeds.
+    const up = await step(S, { op: "upgrade", release: "h1cr", namespace: "hard1", chart: crChart });
+    expect(up.helm.code, up.helm.stderr).toBe(0);
+    expect(up.warden.exitCode).toBe(0);
+  });
+
+  test("an object inside a v1 List, and a Namespace object that already exists", async () => {
+    const ns = "lists";
+    await createNamespace(kube, ns);
+    await createNamespace(kube, "existing-ns");
+    const list = ["apiVersion: v1", "kind: List", "items:", ...cm("listed").split("\n").filter(Boolean).map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`)), ""].join("\n");
+    const c = await chart("lists", { "list.yaml": list, "ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: existing-ns\n" });
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "listed", namespace: ns } });
+    const S = "List item + Namespace";
+    const r = await step(S, { op: "install", release: "l", namespace: ns, chart: c });
+    // Namespace comes first in Helm's install order.
+    expect(r.helm.error).toMatch(/^unable to continue with install: Namespace "existing-ns" in namespace "" exists/);
+    expect(rules(r).filter((x) => x.startsWith("ownership/conflict"))).toHaveLength(2);
+    expect((await step(S, { op: "install", release: "l", namespace: ns, chart: c, takeOwnership: true })).helm.code).toBe(0);
+  });
+
+  test("an unmanaged object rendered as a hook: Helm never checks hooks (before-hook-creation replaces it)", async () => {
+    const ns = "hooks";
+    await createNamespace(kube, ns);
+    const hook = cm("pre", '  annotations:\n    "helm.sh/hook": pre-install\n');
+    const c = await chart("hooks", { "hook.yaml": hook, "cm.yaml": cm("main") });
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "pre", namespace: ns } });
+    const r = await step("hook over unmanaged object", { op: "install", release: "k", namespace: ns, chart: c });
+    expect(r.helm.code).toBe(0);
+  });
+
+  // Not an ownership rule, but the limit of what a metadata-only prediction can say: Helm 4 adopts with
+  // server-side apply without --force-conflicts, so a field the chart sets differently from its current
+  // field manager (here the targetPort `kubectl create` defaulted to 80) fails the install after the
+  // ownership check passed. warden's prediction ("passes the ownership check") is literally right, but
+  // the install fails: this test pins that gap (see the report of this suite).
+  test("--take-ownership of an unmanaged Service whose fields differ: ownership check passes, server-side apply conflicts", async () => {
+    const ns = "ssa";
+    await createNamespace(kube, ns);
+    const c = await chart("ssa", { "svc.yaml": svc("api") });
+    await createObject(kube, { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: ns }, spec: { ports: [{ port: 80 }] } });
+    const warden = await predict({ op: "install", release: "s", namespace: ns, chart: c, takeOwnership: true });
+    const r = await runHelm(helm, ["install", "s", c, "--namespace", ns, "--take-ownership"], { env: henv.env });
+    table.push(
+      `| SSA field conflict (gap) | \`helm install s -n ssa --take-ownership\` | ${warden.exitCode === 1 ? "blocks" : "passes"} | ` +
+        `${r.code === 0 ? "succeeds" : `fails: ${helmError(r)}`} | **NO** (not an ownership error) |`,
+    );
+    expect(warden.exitCode).toBe(0);
+    expect(warden.predicted).toBeUndefined();
+    expect(rules({ warden, helm: { ...r } })).toContain("ownership/will-adopt Service/api");
+    expect(r.code).not.toBe(0);
+    expect(helmError(r)).toBe(
+      'conflict occurred while applying object ssa/api /v1, Kind=Service: Apply failed with 1 conflict: conflict with "kubectl-create" using v1: .spec.ports[port=80,protocol="TCP"].targetPort',
+    );
+    // Unlike an ownership error, this one comes after Helm stored the release: it is left "failed".
+    const status = await helmOk(["status", "s", "--namespace", ns, "-o", "json"]);
+    expect((JSON.parse(status.stdout) as { info: { status: string } }).info.status).toBe("failed");
+    // With --force-conflicts the same adoption succeeds (another release name: "s" is taken by the failed record).
+    const forced = await runHelm(helm, ["install", "s2", c, "--namespace", ns, "--take-ownership", "--force-conflicts"], { env: henv.env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await getMeta(kube, "v1", "Service", ns, "api"))?.annotations["meta.helm.sh/release-name"]).toBe("s2");
+  });
+
+  test("the warden-exec plugin inside `helm install` blocks the conflicting install before Helm touches the cluster", async (ctx) => {
+    if (!HAS_WARDEN_EXEC) {
+      if (REQUIRE_ARTEFACTS) throw new Error("dist/warden-exec is not built (npm run build)");
+      ctx.skip("dist/warden-exec is not built yet (run `npm run build`)");
+    }
+    const ns = "plugin";
+    await createNamespace(kube, ns);
+    const c = await chart("plugin", { "cm.yaml": cm("taken"), "svc.yaml": svc("taken") });
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "taken", namespace: ns } });
+    await installPlugin(helm, henv, WARDEN_EXEC_DIR);
+    const name = pluginName(WARDEN_EXEC_DIR);
+    const reportFile = path.join(henv.root, "plugin-report.txt");
+    const render = await helmOk(["template", "q", c, "--namespace", ns]);
+    const snap = await liveSnapshot(kube, render.stdout, { release: "q", namespace: ns });
+    const r = await runHelm(
+      helm,
+      [
+        "install", "q", c, "--namespace", ns, "--post-renderer", name,
+        ...["--mode=enforce", "--checks=ownership", "--release=q", `--namespace=${ns}`, `--snapshot=${snap.arg}`, `--report-file=${reportFile}`].map(
+          (a) => `--post-renderer-args=${a}`,
+        ),
+      ],
+      { env: henv.env },
+    );
+    expect(r.code, r.stderr).not.toBe(0);
+    // Helm 4 shows only that the plugin failed; warden-exec writes its report to --report-file.
+    expect(r.stderr).toContain(`plugin "${name}" exited with error`);
+    const report = await readFile(reportFile, "utf8");
+    expect(report).toContain('ConfigMap "taken" in namespace "plugin" exists without Helm ownership metadata');
+    expect(report).toContain(
+      'unable to continue with install: ConfigMap "taken" in namespace "plugin" exists and cannot be imported into the current release: invalid ownership metadata; ' +
+        'label validation error: missing key "app.kubernetes.io/managed-by": must be set to "Helm"',
+    );
+    expect(report).toContain("--take-ownership");
+    // Blocked in the post-renderer: no release record, and the Service was not created.
+    await expectNoRelease("q", ns);
+    expect(await getMeta(kube, "v1", "Service", ns, "taken")).toBeUndefined();
+  });
+});
