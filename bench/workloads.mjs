@@ -38,8 +38,8 @@ export const WORKLOADS = [
   {
     id: 'pass-through',
     kind: 'warden',
-    description: 'default args; with no check changing anything the whole pipeline must hand the stream back unchanged',
-    args: [],
+    description: 'every check off: the pipeline alone (read, apply, emit) must hand the stream back unchanged',
+    args: ['--skip=policy,ownership,ingress'],
     verify: (input, output, report) => identical(input, output) ?? (report && report.exitCode !== 0 ? `exit code ${report.exitCode}` : null),
   },
   {
@@ -50,8 +50,23 @@ export const WORKLOADS = [
     command: (_ctx, stream) => ({ argv: ['/bin/cat'], stdin: stream.path }),
     verify: (input, stdout) => identical(input, stdout),
   },
+  {
+    id: 'default-packs',
+    kind: 'warden',
+    description:
+      'the policy check alone with the zero-configuration packs (pod-security-baseline + best-practices, audit): ' +
+      'workload documents parsed and evaluated, findings reported, the stream handed back unchanged',
+    args: ['--checks=policy'],
+    verify: (input, output, report) => {
+      const same = identical(input, output);
+      if (same) return same;
+      if (report && report.exitCode !== 0) return `exit code ${report.exitCode}`;
+      // the generated streams always hold workloads that violate the packs
+      if (report && report.summary && !(report.summary.fail > 0)) return 'no policy findings reported';
+      return null;
+    },
+  },
   // Later, for example:
-  // { id: 'default-packs', kind: 'warden', args: ['--checks=policy'], verify: (i, o, r) => ... },
   // { id: 'helm-template+warden-exec', kind: 'command', requires: (ctx) => ctx.helm ? null : 'no helm',
   //   command: (ctx, s) => ({ argv: [ctx.helm, 'template', 'rel', ctx.chartFor(s), '--post-renderer', 'warden-exec'], env: ctx.helmEnv }),
   //   verify: ... },

@@ -68,6 +68,8 @@ async function main() {
   const only = new Set(process.argv.slice(2));
   const want = (step) => only.size === 0 || only.has(step);
   const version = checkVersions();
+  // The built-in policy packs are YAML files; the bundle takes them from a generated module.
+  await import('./gen-packs.mjs').then((m) => m.writePackSources());
 
   const bundle = await bundlePlugin(undefined, version);
   log(`bundle ${relative(root, bundle)} (${readFileSync(bundle).length} bytes)`);

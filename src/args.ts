@@ -3,6 +3,7 @@
 // reads this object and nothing else.
 
 import { parseSnapshot, SnapshotError, type OwnershipSnapshot } from './checks/ownership/snapshot';
+import { DEFAULT_PACKS, isPackName, PACK_NAMES, type PackName } from './packs/names';
 
 export type Mode = 'audit' | 'enforce';
 export type ReportFormat = 'text' | 'json';
@@ -18,12 +19,23 @@ export interface WardenOptions {
   reportFormat: ReportFormat;
   /** Show only failures in the report. */
   quiet: boolean;
+  /**
+   * Never fail the render: return the manifests with the full report, its exitCode saying
+   * whether findings block. For tools that want every finding (the CLI's `check`), not Helm.
+   */
+  reportOnly: boolean;
   /** Helm runs with --take-ownership: existing objects are adopted instead of checked. */
   takeOwnership: boolean;
   /** The operation is an upgrade of an existing release (only objects new to it are checked). */
   upgrade: boolean;
   /** Live ownership metadata of the rendered objects (`--snapshot`), validated. */
   snapshot?: OwnershipSnapshot;
+  /** Built-in policy packs the policy check runs ([] = none). */
+  packs: PackName[];
+  /** Registries (or image prefixes, wildcards allowed) images may come from; [] = not checked. */
+  allowedRegistries: string[];
+  /** Policies (`name`) or rules (`policy/rule`) to leave out. */
+  excludeRules: string[];
 }
 
 export class UsageError extends Error {}
@@ -38,9 +50,16 @@ export const USAGE = `warden options (pass each with --post-renderer-args=OPTION
   --report-format=text|json  format of the report text (default: text)
   --snapshot=SNAPSHOT      live ownership metadata of the rendered objects ("ws1.<base64url JSON>" or the JSON);
                            without it the cluster-dependent ownership checks are skipped
+  --packs=LIST             built-in policy packs: pod-security-baseline, pod-security-restricted,
+                           best-practices, or none
+                           (default: pod-security-baseline,best-practices)
+  --allowed-registries=LIST  registries images may come from (e.g. ghcr.io/acme,registry.example.com;
+                           wildcards allowed); empty (default) = not checked
+  --exclude-rules=LIST     policies (NAME) or rules (POLICY/RULE) to leave out
   --take-ownership         Helm runs with --take-ownership: report adoptions instead of conflicts
   --upgrade                the operation is "helm upgrade" of an existing release
   --quiet                  report failures only
+  --report-only            never fail the render; the report's exitCode says whether findings block (for CI tools)
   --help                   show this text (as the plugin's error, since Helm shows nothing else)`;
 
 const CHECK_NAMES = ['policy', 'ownership', 'ingress'] as const;
@@ -58,9 +77,27 @@ function parseCheckList(flag: string, v: string): Set<string> {
   return out;
 }
 
+function splitList(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parsePackList(v: string): PackName[] {
+  const names = splitList(v);
+  if (names.length === 1 && names[0] === 'none') return [];
+  const out: PackName[] = [];
+  for (const name of names) {
+    if (!isPackName(name)) throw new UsageError(`--packs: unknown pack "${name}" (known: ${PACK_NAMES.join(', ')}, or none)`);
+    if (out.indexOf(name) < 0) out.push(name);
+  }
+  return out;
+}
+
 /** Options taking a value; `--key=value` or `--key value`. */
-export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot']);
-const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'upgrade']);
+export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot', 'packs', 'allowed-registries', 'exclude-rules']);
+const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'upgrade', 'report-only']);
 
 export function defaultOptions(): WardenOptions {
   return {
@@ -68,8 +105,12 @@ export function defaultOptions(): WardenOptions {
     checks: { policy: true, ownership: true, ingress: true },
     reportFormat: 'text',
     quiet: false,
+    reportOnly: false,
     takeOwnership: false,
     upgrade: false,
+    packs: DEFAULT_PACKS.slice(),
+    allowedRegistries: [],
+    excludeRules: [],
   };
 }
 
@@ -94,6 +135,7 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
       if (key === 'quiet') o.quiet = on;
       else if (key === 'take-ownership') o.takeOwnership = on;
       else if (key === 'upgrade') o.upgrade = on;
+      else if (key === 'report-only') o.reportOnly = on;
       else o.help = on;
       continue;
     }
@@ -136,6 +178,15 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
           throw new UsageError(`--report-format must be text or json (got "${value}")`);
         }
         o.reportFormat = value;
+        break;
+      case 'packs':
+        o.packs = parsePackList(value);
+        break;
+      case 'allowed-registries':
+        o.allowedRegistries = splitList(value);
+        break;
+      case 'exclude-rules':
+        o.excludeRules = splitList(value);
         break;
       case 'snapshot':
         try {

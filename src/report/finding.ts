@@ -32,6 +32,10 @@ export interface Finding {
   path?: string;
   /** What the user can do about it. */
   fix?: string;
+  /** Policy findings: the policy's `policies.kyverno.io/severity` (critical/high/medium/low/info). */
+  severity?: string;
+  /** Policy findings: the policy's `policies.kyverno.io/category`. */
+  category?: string;
 }
 
 export function isBlocking(f: Finding): boolean {

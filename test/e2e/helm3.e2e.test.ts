@@ -407,7 +407,8 @@ describe.each(VERSIONS)("helm %s (Helm 3: --post-renderer <executable>)", (versi
 
     test.for(CHARTS)("%s: --post-renderer-args=--mode=enforce (+ --release/--namespace) reaches warden and passes", { timeout: TEST_TIMEOUT }, async (c, ctx) => {
       needWardenExec(ctx);
-      const args = ["--mode=enforce", `--release=${RELEASE}`, `--namespace=${NAMESPACE}`];
+      // The fixture charts break some default-pack rules on purpose (policy tests use them); this test is about the args.
+      const args = ["--mode=enforce", "--packs=none", `--release=${RELEASE}`, `--namespace=${NAMESPACE}`];
       const [ref, r] = await Promise.all([identity(c), helm(templateArgs(c, WARDEN_EXEC_BIN, args))]);
       expectOk(ref, `identity ${c}`);
       expectOk(r, `helm template ${c} --post-renderer ${WARDEN_EXEC_BIN} ${args.join(" ")}`);
@@ -436,7 +437,7 @@ describe.each(VERSIONS)("helm %s (Helm 3: --post-renderer <executable>)", (versi
       expect(bad.stderr).toContain(BAD_MODE_MESSAGE);
       const [ref, ok] = await Promise.all([
         identity("webapp"),
-        helm([...base, "--post-renderer-args=--mode=enforce", "--post-renderer", WARDEN_EXEC_BIN]),
+        helm([...base, "--post-renderer-args=--mode=enforce", "--post-renderer-args=--packs=none", "--post-renderer", WARDEN_EXEC_BIN]),
       ]);
       expectOk(ok, "template with --post-renderer-args first");
       expectSameBytes(ok.stdout, ref.stdout, `${version} warden-exec args-first webapp`);
