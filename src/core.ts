@@ -144,7 +144,7 @@ export function handleHelmInput(input: string): { output: string } | { error: st
   }
   if (options.help) return { error: USAGE };
   const result = runWarden(manifests, options);
-  if (result.exitCode !== 0) return { error: blockingMessage(result.findings, options.mode) };
+  if (result.exitCode !== 0 && !options.reportOnly) return { error: blockingMessage(result.findings, options.mode) };
   return {
     output: JSON.stringify({
       manifests: result.manifests,

@@ -4,6 +4,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, UsageError, USAGE, VALUED_OPTIONS } from '../args';
+import { checkCommand } from './check';
 import { WardenWasm } from './wasm';
 
 import { WARDEN_VERSION } from '../version';
@@ -13,6 +14,9 @@ const VERSION = WARDEN_VERSION;
 const HELP = `warden — policy, ownership and ingress checks for Helm 4 manifests
 
 Usage:
+  warden check CHART|FILE|- [OPTIONS]  check a chart (rendered with helm template) or rendered
+                                     manifests; print a report, write SARIF/JUnit/JSON/PolicyReport
+                                     ("warden check --help" for its options)
   warden render [OPTIONS] [FILE|-]   run warden on rendered manifests (stdin by default),
                                      print the result on stdout and the report on stderr
   warden --version
@@ -24,10 +28,11 @@ ${USAGE.split('\n').slice(1).join('\n')}
   --output=FILE            write the manifests to FILE instead of stdout
 
 Examples:
+  warden check ./chart --format sarif --output warden.sarif
   helm template ./chart | warden render --mode=enforce > out.yaml
   warden render rendered.yaml --report-format=json
 
-Exit codes: 0 clean, 1 findings block the render, 2 usage or input error.`;
+Exit codes: 0 clean, 1 findings block the render (check: fail the check), 2 usage or input error.`;
 
 export const BLOCKED_PREFIX = /^warden: \d+ findings? blocks? this render/;
 
@@ -52,6 +57,9 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
   if (command === '--version') {
     io.stdout(`warden ${VERSION}\n`);
     return 0;
+  }
+  if (command === 'check') {
+    return checkCommand(rest, { ...io, isTTY: io === realIo ? process.stdout.isTTY === true : false, env: process.env });
   }
   if (command !== 'render') {
     io.stderr(`warden: unknown command "${command}"\n\n${HELP}\n`);

@@ -148,3 +148,18 @@ describe('hostile streams stay linear', () => {
     expect(runWarden(s, defaultOptions()).manifests).toBe(s);
   });
 });
+
+describe('--report-only', () => {
+  it('returns manifests and the full report even when findings block', () => {
+    const broken = '---\napiVersion: v1\nkind: A\n---\nx: [\n';
+    const blocked = handleHelmInput(JSON.stringify({ manifests: broken, extraArgs: ['--mode=enforce'] }));
+    expect('error' in blocked).toBe(true);
+    const r = handleHelmInput(JSON.stringify({ manifests: broken, extraArgs: ['--mode=enforce', '--report-only', '--report-format=json'] }));
+    expect('output' in r).toBe(true);
+    if (!('output' in r)) return;
+    const out = JSON.parse(r.output);
+    expect(out.manifests).toBe(broken);
+    expect(out.report.exitCode).toBe(1);
+    expect(JSON.parse(out.report.text).findings.map((f: { rule: string }) => f.rule)).toContain('read/yaml-syntax');
+  });
+});
