@@ -36,7 +36,19 @@ export interface WardenOptions {
   allowedRegistries: string[];
   /** Policies (`name`) or rules (`policy/rule`) to leave out. */
   excludeRules: string[];
+  /** The controller Ingresses are migrated to (the ingress check). */
+  ingressTarget: IngressTarget;
+  /** report: findings only; rewrite: replace the Ingresses; both: add the new objects, keep the Ingresses. */
+  ingressMode: IngressMode;
+  /** The ingress class migrated away from. */
+  ingressClass: string;
+  /** Gateway API: the Gateway the generated routes attach to (default: the ingress class name). */
+  gateway?: string;
 }
+
+export const INGRESS_TARGETS = ['gateway-api', 'traefik', 'haproxy', 'openshift'] as const;
+export type IngressTarget = (typeof INGRESS_TARGETS)[number];
+export type IngressMode = 'report' | 'rewrite' | 'both';
 
 export class UsageError extends Error {}
 
@@ -56,6 +68,10 @@ export const USAGE = `warden options (pass each with --post-renderer-args=OPTION
   --allowed-registries=LIST  registries images may come from (e.g. ghcr.io/acme,registry.example.com;
                            wildcards allowed); empty (default) = not checked
   --exclude-rules=LIST     policies (NAME) or rules (POLICY/RULE) to leave out
+  --ingress-target=T       ingress-nginx migration target: gateway-api (default), traefik, haproxy, openshift
+  --ingress-mode=M         report (default: findings only), rewrite (replace Ingresses), both (add, keep Ingresses)
+  --ingress-class=NAME     the ingress class migrated away from (default: nginx)
+  --gateway=NAME           Gateway API: the Gateway generated routes attach to (default: the class name)
   --take-ownership         Helm runs with --take-ownership: report adoptions instead of conflicts
   --upgrade                the operation is "helm upgrade" of an existing release
   --quiet                  report failures only
@@ -96,7 +112,7 @@ function parsePackList(v: string): PackName[] {
 }
 
 /** Options taking a value; `--key=value` or `--key value`. */
-export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot', 'packs', 'allowed-registries', 'exclude-rules']);
+export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot', 'packs', 'allowed-registries', 'exclude-rules', 'ingress-target', 'ingress-mode', 'ingress-class', 'gateway']);
 const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'upgrade', 'report-only']);
 
 export function defaultOptions(): WardenOptions {
@@ -111,6 +127,9 @@ export function defaultOptions(): WardenOptions {
     packs: DEFAULT_PACKS.slice(),
     allowedRegistries: [],
     excludeRules: [],
+    ingressTarget: 'gateway-api',
+    ingressMode: 'report',
+    ingressClass: 'nginx',
   };
 }
 
@@ -187,6 +206,26 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
         break;
       case 'exclude-rules':
         o.excludeRules = splitList(value);
+        break;
+      case 'ingress-target':
+        if (!(INGRESS_TARGETS as readonly string[]).includes(value)) {
+          throw new UsageError(`--ingress-target must be one of ${INGRESS_TARGETS.join(', ')} (got "${value}")`);
+        }
+        o.ingressTarget = value as IngressTarget;
+        break;
+      case 'ingress-mode':
+        if (value !== 'report' && value !== 'rewrite' && value !== 'both') {
+          throw new UsageError(`--ingress-mode must be report, rewrite or both (got "${value}")`);
+        }
+        o.ingressMode = value;
+        break;
+      case 'ingress-class':
+        if (value === '') throw new UsageError('--ingress-class needs a name');
+        o.ingressClass = value;
+        break;
+      case 'gateway':
+        if (value === '') throw new UsageError('--gateway needs a name');
+        o.gateway = value;
         break;
       case 'snapshot':
         try {

@@ -1,11 +1,23 @@
-// The ingress check. Its engine arrives with its own issue; until then it looks at
-// nothing and reports nothing, so the pipeline around it can be built and tested.
+// The ingress check: Ingresses carrying ingress-nginx annotations, translated for the
+// target controller (src/ingress). In report mode (the default) it only reports what maps,
+// what changes and what has no equivalent; rewrite/both add or replace objects.
 
+import { migrateIngresses } from '../../ingress/migrate';
 import { emptyResult, type Check } from '../check';
 
 export const ingressCheck: Check = {
   name: 'ingress',
-  run() {
-    return emptyResult();
+  run({ documents, options }) {
+    // Most renders have no Ingress: then nothing is parsed at all.
+    if (!documents.some((d) => !d.empty && d.identity.kind === 'Ingress')) return emptyResult();
+    const result = migrateIngresses(documents, {
+      target: options.ingressTarget,
+      mode: options.ingressMode,
+      ingressClass: options.ingressClass,
+      gatewayName: options.gateway,
+    });
+    // Critical findings (snippets, dropped access control) block only in enforce mode.
+    if (options.mode !== 'enforce') for (const f of result.findings) f.enforce = false;
+    return result;
   },
 };
