@@ -37,7 +37,10 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(sed -n '/"packages"/,$
   npm ci --no-audit --no-fund >&2
 fi
 
-# 3. Helm (Go module proxy builds, cached under ${WARDEN_CACHE:-~/.cache/warden}/helm).
+# 3. The Gateway API CRDs (schemas the ingress tests validate warden's output against).
+GOFLAGS=-mod=mod go mod download sigs.k8s.io/gateway-api@v1.5.0 >&2
+
+# 4. Helm (Go module proxy builds, cached under ${WARDEN_CACHE:-~/.cache/warden}/helm).
 case "$helm_mode" in
   none) ;;
   default) bash build/helm/install-helm.sh v4.3.1 >/dev/null ;;
