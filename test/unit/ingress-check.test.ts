@@ -43,9 +43,10 @@ describe('ingress check', () => {
     expect(snippet?.document).toMatchObject({ kind: 'Ingress', name: 'web' });
   });
 
-  it('blocks on the snippet in enforce mode', () => {
-    const r = run(INGRESS, ['--mode=enforce']);
-    expect(r.exitCode).toBe(1);
+  it('blocks on the snippet only when migrating in enforce mode', () => {
+    expect(run(INGRESS, ['--mode=enforce']).exitCode).toBe(0);
+    expect(run(INGRESS, ['--mode=enforce', '--ingress-mode=both']).exitCode).toBe(1);
+    expect(run(INGRESS, ['--ingress-mode=rewrite']).exitCode).toBe(0);
   });
 
   it('adds Gateway API objects next to the Ingress in both mode, and replaces it in rewrite mode', () => {

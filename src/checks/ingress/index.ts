@@ -16,8 +16,9 @@ export const ingressCheck: Check = {
       ingressClass: options.ingressClass,
       gatewayName: options.gateway,
     });
-    // Critical findings (snippets, dropped access control) block only in enforce mode.
-    if (options.mode !== 'enforce') for (const f of result.findings) f.enforce = false;
+    // Critical findings (snippets, dropped access control) block only when the user asked for a
+    // migration (rewrite/both) in enforce mode; a report never stops a render.
+    if (options.mode !== 'enforce' || options.ingressMode === 'report') for (const f of result.findings) f.enforce = false;
     return result;
   },
 };
