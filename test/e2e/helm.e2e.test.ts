@@ -22,6 +22,9 @@ import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from "vitest";
 import {
   CHARTS_DIR,
+  expectOk,
+  expectSameBytes,
+  needArtefact,
   IDENTITY_PLUGIN,
   IDENTITY_WASM_PLUGIN,
   buildIdentityWasmPlugin,
@@ -64,43 +67,12 @@ const DIST = path.resolve(REPO_ROOT, process.env.WARDEN_E2E_DIST ?? "dist");
 const WARDEN_DIR = path.join(DIST, "warden");
 const WARDEN_EXEC_DIR = path.join(DIST, "warden-exec");
 const HAS_WARDEN = existsSync(path.join(WARDEN_DIR, "plugin.yaml")) && existsSync(path.join(WARDEN_DIR, "plugin.wasm"));
+/** What the byte-for-byte comparisons compare against. */
+const IDENTITY_REF = "the identity post-renderer's output";
 const HAS_WARDEN_EXEC = existsSync(path.join(WARDEN_EXEC_DIR, "plugin.yaml"));
-const REQUIRE_ARTEFACTS = process.env.WARDEN_E2E_REQUIRE_ARTEFACTS === "1";
 const WARDEN = HAS_WARDEN ? pluginName(WARDEN_DIR) : "warden";
 const WARDEN_EXEC = HAS_WARDEN_EXEC ? pluginName(WARDEN_EXEC_DIR) : "warden-exec";
 
-/** Skips (or, with WARDEN_E2E_REQUIRE_ARTEFACTS=1, fails) a test whose plugin artefact is missing. */
-function needArtefact(ctx: TestContext, present: boolean, dir: string): void {
-  if (present) return;
-  const what = `${path.relative(REPO_ROOT, dir) || dir}/ is not built yet (run \`npm run build\` first)`;
-  if (REQUIRE_ARTEFACTS) throw new Error(what);
-  ctx.skip(what);
-}
-
-/** Byte-for-byte equality with a short, readable failure message (the outputs can be 1 MB). */
-function expectSameBytes(actual: string, expected: string, label: string): void {
-  if (actual === expected) return;
-  const a = actual.split("\n");
-  const e = expected.split("\n");
-  let i = 0;
-  while (i < a.length && i < e.length && a[i] === e[i]) i++;
-  const ctx = (lines: string[]) =>
-    lines
-      .slice(Math.max(0, i - 3), i + 4)
-      .map((l, k) => `${String(Math.max(0, i - 3) + k + 1).padStart(6)} | ${l}`)
-      .join("\n");
-  throw new Error(
-    `${label}: output differs from the identity post-renderer's output ` +
-      `(${actual.length} vs ${expected.length} bytes; first difference at line ${i + 1})\n` +
-      `--- expected (identity)\n${ctx(e)}\n--- actual\n${ctx(a)}`,
-  );
-}
-
-function expectOk(r: RunResult, label: string): void {
-  if (r.code !== 0) throw new Error(`${label} exited ${r.code}\nstderr:\n${r.stderr}\nstdout (head):\n${r.stdout.slice(0, 2000)}`);
-}
-
-/** Top-level objects of a YAML stream, as plain JS values (comments and layout ignored). */
 function objects(stream: string): unknown[] {
   return parseAllDocuments(stream)
     .map((d) => {
@@ -320,7 +292,7 @@ describe.each(VERSIONS)("helm %s", (version) => {
       expect(a).toEqual(objects(plain.stdout));
       // the reference itself must be reproducible
       const again = await helm(templateArgs(c, IDENTITY_PLUGIN));
-      expectSameBytes(again.stdout, id.stdout, `${c} identity rerun`);
+      expectSameBytes(again.stdout, id.stdout, `${c} identity rerun`, IDENTITY_REF);
     }, TEST_TIMEOUT);
 
     test("install --dry-run=client works with it", async () => {
@@ -338,7 +310,7 @@ describe.each(VERSIONS)("helm %s", (version) => {
         const [ref, r] = await Promise.all([identity(c), helm(templateArgs(c, IDENTITY_WASM_PLUGIN))]);
         expectOk(ref, `identity ${c}`);
         expectOk(r, `helm template ${c} --post-renderer ${IDENTITY_WASM_PLUGIN}`);
-        expectSameBytes(r.stdout, ref.stdout, `${version} ${IDENTITY_WASM_PLUGIN} ${c}`);
+        expectSameBytes(r.stdout, ref.stdout, `${version} ${IDENTITY_WASM_PLUGIN} ${c}`, IDENTITY_REF);
       });
     } else {
       test("helm template fails with 'produced empty output'", async () => {
@@ -351,23 +323,23 @@ describe.each(VERSIONS)("helm %s", (version) => {
 
   describe("warden-exec (subprocess flavour)", () => {
     test.for(CHARTS)("%s: helm template output equals the identity output byte for byte", { timeout: TEST_TIMEOUT }, async (c, ctx) => {
-      needArtefact(ctx, HAS_WARDEN_EXEC, WARDEN_EXEC_DIR);
+      needArtefact(ctx, HAS_WARDEN_EXEC, `${path.relative(REPO_ROOT, WARDEN_EXEC_DIR)}/`);
       requireInstalled(WARDEN_EXEC_DIR);
       const [ref, r] = await Promise.all([identity(c), helm(templateArgs(c, WARDEN_EXEC))]);
       expectOk(ref, `identity ${c}`);
       expectOk(r, `helm template ${c} --post-renderer ${WARDEN_EXEC}`);
-      expectSameBytes(r.stdout, ref.stdout, `${version} ${WARDEN_EXEC} ${c}`);
+      expectSameBytes(r.stdout, ref.stdout, `${version} ${WARDEN_EXEC} ${c}`, IDENTITY_REF);
     });
 
     test.for(CHARTS)("%s: install --dry-run=client gives the identity manifest and hooks", { timeout: TEST_TIMEOUT }, async (c, ctx) => {
-      needArtefact(ctx, HAS_WARDEN_EXEC, WARDEN_EXEC_DIR);
+      needArtefact(ctx, HAS_WARDEN_EXEC, `${path.relative(REPO_ROOT, WARDEN_EXEC_DIR)}/`);
       requireInstalled(WARDEN_EXEC_DIR);
       const [ref, r] = await Promise.all([identityInstall(c), helm(dryRunArgs(c, WARDEN_EXEC))]);
       expectOk(ref, `identity install ${c}`);
       expectOk(r, `helm install --dry-run=client ${c} --post-renderer ${WARDEN_EXEC}`);
       const got = dryRunParts(r.stdout);
       const want = dryRunParts(ref.stdout);
-      expectSameBytes(got.manifest, want.manifest, `${version} ${WARDEN_EXEC} ${c} dry-run manifest`);
+      expectSameBytes(got.manifest, want.manifest, `${version} ${WARDEN_EXEC} ${c} dry-run manifest`, IDENTITY_REF);
       expect(got.hooks).toEqual(want.hooks);
     });
   });
@@ -375,28 +347,28 @@ describe.each(VERSIONS)("helm %s", (version) => {
   describe(`warden (extism/v1 flavour, ${fixedAbi ? "fixed ABI: works" : "released Helm: must explain helm/helm#31832"})`, () => {
     if (fixedAbi) {
       test.for(CHARTS)("%s: helm template output equals the identity output byte for byte", { timeout: TEST_TIMEOUT }, async (c, ctx) => {
-        needArtefact(ctx, HAS_WARDEN, WARDEN_DIR);
+        needArtefact(ctx, HAS_WARDEN, `${path.relative(REPO_ROOT, WARDEN_DIR)}/`);
         requireInstalled(WARDEN_DIR);
         const [ref, r] = await Promise.all([identity(c), helm(templateArgs(c, WARDEN))]);
         expectOk(ref, `identity ${c}`);
         expectOk(r, `helm template ${c} --post-renderer ${WARDEN}`);
-        expectSameBytes(r.stdout, ref.stdout, `${version} ${WARDEN} ${c}`);
+        expectSameBytes(r.stdout, ref.stdout, `${version} ${WARDEN} ${c}`, IDENTITY_REF);
       });
 
       test.for(CHARTS)("%s: install --dry-run=client gives the identity manifest and hooks", { timeout: TEST_TIMEOUT }, async (c, ctx) => {
-        needArtefact(ctx, HAS_WARDEN, WARDEN_DIR);
+        needArtefact(ctx, HAS_WARDEN, `${path.relative(REPO_ROOT, WARDEN_DIR)}/`);
         requireInstalled(WARDEN_DIR);
         const [ref, r] = await Promise.all([identityInstall(c), helm(dryRunArgs(c, WARDEN))]);
         expectOk(ref, `identity install ${c}`);
         expectOk(r, `helm install --dry-run=client ${c} --post-renderer ${WARDEN}`);
         const got = dryRunParts(r.stdout);
         const want = dryRunParts(ref.stdout);
-        expectSameBytes(got.manifest, want.manifest, `${version} ${WARDEN} ${c} dry-run manifest`);
+        expectSameBytes(got.manifest, want.manifest, `${version} ${WARDEN} ${c} dry-run manifest`, IDENTITY_REF);
         expect(got.hooks).toEqual(want.hooks);
       });
     } else {
       test("helm template fails and the error names helm/helm#31832 and warden-exec", async (ctx) => {
-        needArtefact(ctx, HAS_WARDEN, WARDEN_DIR);
+        needArtefact(ctx, HAS_WARDEN, `${path.relative(REPO_ROOT, WARDEN_DIR)}/`);
         requireInstalled(WARDEN_DIR);
         const r = await helm(templateArgs("webapp", WARDEN));
         expect(r.code).not.toBe(0);
@@ -406,7 +378,7 @@ describe.each(VERSIONS)("helm %s", (version) => {
       }, TEST_TIMEOUT);
 
       test("install --dry-run=client fails the same way", async (ctx) => {
-        needArtefact(ctx, HAS_WARDEN, WARDEN_DIR);
+        needArtefact(ctx, HAS_WARDEN, `${path.relative(REPO_ROOT, WARDEN_DIR)}/`);
         requireInstalled(WARDEN_DIR);
         const r = await helm(dryRunArgs("webapp", WARDEN));
         expect(r.code).not.toBe(0);
@@ -446,7 +418,7 @@ describe.each(VERSIONS)("helm %s", (version) => {
         expect(list.stdout).toMatch(/^identity\s+0\.1\.0\s+postrenderer\/v1/m);
         const [ref, r] = await Promise.all([identity("webapp"), helm(templateArgs("webapp", IDENTITY_PLUGIN), env)]);
         expectOk(r, "template with the tgz-installed identity plugin");
-        expectSameBytes(r.stdout, ref.stdout, "tgz-installed identity");
+        expectSameBytes(r.stdout, ref.stdout, "tgz-installed identity", IDENTITY_REF);
       } finally {
         await env.cleanup();
       }
@@ -514,19 +486,19 @@ describe.each(VERSIONS)("helm %s", (version) => {
     }, TEST_TIMEOUT);
 
     test("warden-exec: signed package installs with verification and is an identity on webapp", async (ctx) => {
-      needArtefact(ctx, HAS_WARDEN_EXEC, WARDEN_EXEC_DIR);
+      needArtefact(ctx, HAS_WARDEN_EXEC, `${path.relative(REPO_ROOT, WARDEN_EXEC_DIR)}/`);
       const { env } = await signedInstall(WARDEN_EXEC_DIR, "warden-exec");
       try {
         const [ref, r] = await Promise.all([identity("webapp"), helm(templateArgs("webapp", WARDEN_EXEC), env)]);
         expectOk(r, `template with the tgz-installed ${WARDEN_EXEC}`);
-        expectSameBytes(r.stdout, ref.stdout, `tgz-installed ${WARDEN_EXEC}`);
+        expectSameBytes(r.stdout, ref.stdout, `tgz-installed ${WARDEN_EXEC}`, IDENTITY_REF);
       } finally {
         await env.cleanup();
       }
     }, TEST_TIMEOUT);
 
     test(`warden: signed package installs with verification${fixedAbi ? " and is an identity on webapp" : ""}`, async (ctx) => {
-      needArtefact(ctx, HAS_WARDEN, WARDEN_DIR);
+      needArtefact(ctx, HAS_WARDEN, `${path.relative(REPO_ROOT, WARDEN_DIR)}/`);
       const { env } = await signedInstall(WARDEN_DIR, "warden");
       try {
         const list = await helm(["plugin", "list"], env);
@@ -534,7 +506,7 @@ describe.each(VERSIONS)("helm %s", (version) => {
         if (fixedAbi) {
           const [ref, r] = await Promise.all([identity("webapp"), helm(templateArgs("webapp", WARDEN), env)]);
           expectOk(r, `template with the tgz-installed ${WARDEN}`);
-          expectSameBytes(r.stdout, ref.stdout, `tgz-installed ${WARDEN}`);
+          expectSameBytes(r.stdout, ref.stdout, `tgz-installed ${WARDEN}`, IDENTITY_REF);
         }
       } finally {
         await env.cleanup();

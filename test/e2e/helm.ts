@@ -250,3 +250,41 @@ export async function writeIdentityExecutable(dir: string): Promise<string> {
   await chmod(file, 0o755);
   return file;
 }
+
+// --- assertions shared by the end-to-end suites ---------------------------------------------
+
+/** WARDEN_E2E_REQUIRE_ARTEFACTS=1 turns a missing build artefact into a failure instead of a skip. */
+export const REQUIRE_ARTEFACTS = process.env.WARDEN_E2E_REQUIRE_ARTEFACTS === "1";
+
+/** Skips (or, with WARDEN_E2E_REQUIRE_ARTEFACTS=1, fails) a test whose artefact is missing. */
+export function needArtefact(ctx: { skip: (note?: string) => void }, present: boolean, what: string): void {
+  if (present) return;
+  const why = `${what} is not built yet (run \`npm run build\` first)`;
+  if (REQUIRE_ARTEFACTS) throw new Error(why);
+  ctx.skip(why);
+}
+
+/** Byte-for-byte equality with a short, readable failure message (the outputs can be 1 MB). */
+export function expectSameBytes(actual: string, expected: string, label: string, reference = "the reference"): void {
+  if (actual === expected) return;
+  const a = actual.split("\n");
+  const e = expected.split("\n");
+  let i = 0;
+  while (i < a.length && i < e.length && a[i] === e[i]) i++;
+  const around = (lines: string[]) =>
+    lines
+      .slice(Math.max(0, i - 3), i + 4)
+      .map((l, k) => `${String(Math.max(0, i - 3) + k + 1).padStart(6)} | ${l}`)
+      .join("\n");
+  throw new Error(
+    `${label}: output differs from ${reference} ` +
+      `(${actual.length} vs ${expected.length} bytes; first difference at line ${i + 1})\n` +
+      `--- expected\n${around(e)}\n--- actual\n${around(a)}`,
+  );
+}
+
+/** Fails with the command's stderr and the head of its stdout unless it exited 0. */
+export function expectOk(r: RunResult, label: string): void {
+  if (r.code !== 0) throw new Error(`${label} exited ${r.code}\nstderr:\n${r.stderr}\nstdout (head):\n${r.stdout.slice(0, 2000)}`);
+}
+

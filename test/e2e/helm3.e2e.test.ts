@@ -35,6 +35,9 @@ import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from "vitest";
 import {
+  expectOk,
+  expectSameBytes,
+  needArtefact,
   CHARTS_DIR,
   REPO_ROOT,
   helmBinary,
@@ -78,40 +81,13 @@ const WARDEN_EXEC_BIN = path.join(
   `warden-exec-${GO_OS[process.platform] ?? process.platform}-${GO_ARCH[process.arch] ?? process.arch}${process.platform === "win32" ? ".exe" : ""}`,
 );
 const HAS_WARDEN_EXEC = existsSync(WARDEN_EXEC_BIN) && existsSync(path.join(WARDEN_EXEC_DIR, "plugin.wasm"));
-const REQUIRE_ARTEFACTS = process.env.WARDEN_E2E_REQUIRE_ARTEFACTS === "1";
 
 /** warden's message for a bad --mode (plugin.wasm's error, printed by warden-exec on stderr). */
 const BAD_MODE_MESSAGE = '--mode must be audit or enforce (got "bogus")';
 
 /** Skips (or, with WARDEN_E2E_REQUIRE_ARTEFACTS=1, fails) a test whose artefact is missing. */
 function needWardenExec(ctx: TestContext): void {
-  if (HAS_WARDEN_EXEC) return;
-  const what = `${path.relative(REPO_ROOT, WARDEN_EXEC_BIN) || WARDEN_EXEC_BIN} (+ plugin.wasm) is not built yet (run \`npm run build\` first)`;
-  if (REQUIRE_ARTEFACTS) throw new Error(what);
-  ctx.skip(what);
-}
-
-/** Byte-for-byte equality with a short, readable failure message (the outputs can be 1 MB). */
-function expectSameBytes(actual: string, expected: string, label: string): void {
-  if (actual === expected) return;
-  const a = actual.split("\n");
-  const e = expected.split("\n");
-  let i = 0;
-  while (i < a.length && i < e.length && a[i] === e[i]) i++;
-  const ctx = (lines: string[]) =>
-    lines
-      .slice(Math.max(0, i - 3), i + 4)
-      .map((l, k) => `${String(Math.max(0, i - 3) + k + 1).padStart(6)} | ${l}`)
-      .join("\n");
-  throw new Error(
-    `${label}: output differs from the reference ` +
-      `(${actual.length} vs ${expected.length} bytes; first difference at line ${i + 1})\n` +
-      `--- expected\n${ctx(e)}\n--- actual\n${ctx(a)}`,
-  );
-}
-
-function expectOk(r: RunResult, label: string): void {
-  if (r.code !== 0) throw new Error(`${label} exited ${r.code}\nstderr:\n${r.stderr}\nstdout (head):\n${r.stdout.slice(0, 2000)}`);
+  needArtefact(ctx, HAS_WARDEN_EXEC, `${path.relative(REPO_ROOT, WARDEN_EXEC_BIN) || WARDEN_EXEC_BIN} (+ plugin.wasm)`);
 }
 
 /** Top-level objects of a YAML stream, as plain JS values (comments and layout ignored). */

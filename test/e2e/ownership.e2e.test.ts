@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseArgs } from "../../src/args";
 import { runWarden } from "../../src/core";
 import type { Finding } from "../../src/report/finding";
-import { REPO_ROOT, helmBinary, installPlugin, isolatedHelmEnv, pluginName, runHelm, type HelmEnv, type RunResult } from "./helm.js";
+import { REPO_ROOT, helmBinary, needArtefact, installPlugin, isolatedHelmEnv, pluginName, runHelm, type HelmEnv, type RunResult } from "./helm.js";
 import { buildKube, createNamespace, createObject, getMeta, kubeBinDir, kubeCacheDir, liveSnapshot, startKube, type Kube } from "./kube.js";
 
 const HELM_VERSION = "v4.3.1";
@@ -37,7 +37,6 @@ if (SKIP_REASON) console.warn(`ownership.e2e: skipped: ${SKIP_REASON}`);
 
 const WARDEN_EXEC_DIR = path.join(REPO_ROOT, "dist/warden-exec");
 const HAS_WARDEN_EXEC = existsSync(path.join(WARDEN_EXEC_DIR, "plugin.yaml"));
-const REQUIRE_ARTEFACTS = process.env.WARDEN_E2E_REQUIRE_ARTEFACTS === "1";
 
 let kube: Kube;
 let helm: string;
@@ -502,10 +501,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`ownership predictions vs Helm ${HELM
   });
 
   test("the warden-exec plugin inside `helm install` blocks the conflicting install before Helm touches the cluster", async (ctx) => {
-    if (!HAS_WARDEN_EXEC) {
-      if (REQUIRE_ARTEFACTS) throw new Error("dist/warden-exec is not built (npm run build)");
-      ctx.skip("dist/warden-exec is not built yet (run `npm run build`)");
-    }
+    needArtefact(ctx, HAS_WARDEN_EXEC, "dist/warden-exec/");
     const ns = "plugin";
     await createNamespace(kube, ns);
     const c = await chart("plugin", { "cm.yaml": cm("taken"), "svc.yaml": svc("taken") });
