@@ -4,7 +4,8 @@
 import { parseDocument, type Document as YamlDocument } from 'yaml';
 import { splitStream, type Segment } from './split';
 import type { DocumentRef } from '../report/finding';
-import { NeedleFinder, scanHeader, scanIdentity, type DocumentHeader, type DocumentIdentity } from './scan';
+import { NeedleFinder } from './needle';
+import { scanHeader, scanIdentity, type DocumentHeader, type DocumentIdentity } from './scan';
 
 export interface ParseFailure {
   message: string;

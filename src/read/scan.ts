@@ -4,6 +4,8 @@
 // understand for those fields (flow style, anchors, tags, multi-line scalars, escapes)
 // it says so with `exact: false`, and callers fall back to a full parse.
 
+import { NeedleFinder } from './needle';
+
 export interface DocumentHeader {
   apiVersion?: string;
   kind?: string;
@@ -173,25 +175,6 @@ function splitEntry(s: string, from: number, to: number): { key: string; value: 
 }
 
 const SOURCE_PREFIX = '# Source: ';
-
-/**
- * Remembers where a needle was last found in one stream, so that scanning documents in
- * order searches each stretch of the stream once per needle. Without it, a document that
- * lacks a key would search on into the documents after it, and a stream of many such
- * documents would cost O(size x documents).
- */
-export class NeedleFinder {
-  private readonly memo = new Map<string, { from: number; at: number }>();
-  constructor(readonly s: string) {}
-
-  indexOf(needle: string, from: number): number {
-    const m = this.memo.get(needle);
-    if (m && m.from <= from && (m.at < 0 || m.at >= from)) return m.at;
-    const at = this.s.indexOf(needle, from);
-    this.memo.set(needle, { from, at });
-    return at;
-  }
-}
 
 /** Offsets of lines in [from, to) that start (column 0) with `prefix`; at most two. */
 function findLineStarts(f: NeedleFinder, prefix: string, from: number, to: number): number[] {

@@ -7,6 +7,8 @@
 // inside any scalar, so splitting there never cuts a block scalar in half; a
 // `---` that is indented (as inside a literal block) is content, not a marker.
 
+import { NeedleFinder } from './needle';
+
 export interface Segment {
   /** 0-based position in the stream. */
   index: number;
@@ -78,23 +80,24 @@ function hasContent(s: string, from: number, to: number): boolean {
  * not one per document.
  */
 class MarkerFinder {
-  private dash = -2;
-  private dots = -2;
-  constructor(private readonly s: string) {}
+  private readonly needles: NeedleFinder;
+  constructor(private readonly s: string) {
+    this.needles = new NeedleFinder(s);
+  }
 
-  private advance(pos: number, from: number, needle: string, ch: number): number {
-    if (pos !== -2 && (pos < 0 || pos >= from - 1)) return pos;
-    let i = this.s.indexOf(needle, from - 1);
-    while (i >= 0 && !markerAt(this.s, i + 1, ch)) i = this.s.indexOf(needle, i + 1);
+  /** The newline before the next `ch` marker line at or after `from`, or -1. */
+  private find(from: number, needle: string, ch: number): number {
+    let i = this.needles.indexOf(needle, from - 1);
+    while (i >= 0 && !markerAt(this.s, i + 1, ch)) i = this.needles.indexOf(needle, i + 1);
     return i;
   }
 
   /** The next line start at or after `from` (which is itself a line start) holding a marker, or -1. */
   next(from: number): number {
-    this.dash = this.advance(this.dash, from, '\n---', DASH);
-    this.dots = this.advance(this.dots, from, '\n...', DOT);
-    if (this.dash < 0 && this.dots < 0) return -1;
-    const at = this.dash < 0 ? this.dots : this.dots < 0 ? this.dash : Math.min(this.dash, this.dots);
+    const dash = this.find(from, '\n---', DASH);
+    const dots = this.find(from, '\n...', DOT);
+    if (dash < 0 && dots < 0) return -1;
+    const at = dash < 0 ? dots : dots < 0 ? dash : Math.min(dash, dots);
     return at + 1;
   }
 }
