@@ -2,7 +2,7 @@
 
 import { evaluateOperator } from './operators/conditions';
 import { isMap } from './operators/value';
-import { substituteAll } from './variables/substitute';
+import { substituteAll, substituteReadOnly } from './variables/substitute';
 
 export interface ConditionsOutcome {
   result: boolean;
@@ -12,8 +12,8 @@ export interface ConditionsOutcome {
 
 function evalCondition(c: unknown, context: unknown): { ok: boolean; message: string } {
   if (!isMap(c)) throw new Error('a condition must be a map with key, operator and value');
-  const key = substituteAll(c.key ?? null, context);
-  const value = substituteAll(c.value ?? null, context);
+  const key = substituteReadOnly(c.key ?? null, context);
+  const value = substituteReadOnly(c.value ?? null, context);
   const operator = typeof c.operator === 'string' ? c.operator : '';
   const ok = evaluateOperator(operator, key, value);
   const message = typeof c.message === 'string' ? String(substituteAll(c.message, context, { lenient: true })) : '';

@@ -66,7 +66,19 @@ export function podSpecOf(resource: Record<string, unknown>): Record<string, unk
   return undefined;
 }
 
+const imagesCache = new WeakMap<object, Record<string, Record<string, ImageInfo>> | null>();
+
+/** The `images` context variable; computed once per resource object, shared by every policy (read-only). */
 export function imagesOf(resource: Record<string, unknown>): Record<string, Record<string, ImageInfo>> | null {
+  let images = imagesCache.get(resource);
+  if (images === undefined) {
+    images = imagesOfUncached(resource);
+    imagesCache.set(resource, images);
+  }
+  return images;
+}
+
+function imagesOfUncached(resource: Record<string, unknown>): Record<string, Record<string, ImageInfo>> | null {
   const spec = podSpecOf(resource);
   if (!spec) return null;
   const out: Record<string, Record<string, ImageInfo>> = {};
@@ -119,6 +131,8 @@ export function buildContext(resource: Record<string, unknown>, req: RequestInfo
     serviceAccountNamespace: '',
     images: imagesOf(resource),
   };
+  // Values may write below `images`: give them a copy, never the shared one.
+  if (ctx.images !== null && Object.keys(values).some((k) => k === 'images' || k.startsWith('images.'))) ctx.images = structuredCopy(ctx.images);
   for (const [k, v] of Object.entries(values)) {
     if (k.indexOf('.') >= 0) setDotted(ctx, k, v);
     else ctx[k] = isMap(ctx[k]) && isMap(v) ? mergeMaps(ctx[k] as Record<string, unknown>, v) : v;
@@ -130,4 +144,8 @@ function mergeMaps(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = isMap(out[k]) && isMap(v) ? mergeMaps(out[k] as Record<string, unknown>, v) : v;
   return out;
+}
+
+function structuredCopy<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
 }

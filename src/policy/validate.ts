@@ -6,7 +6,7 @@ import { findMutateOnlyAnchors } from './anchors/anchor';
 import { isMap } from './operators/value';
 import { matchPattern } from './pattern/pattern';
 import { jmesSearch } from './variables/jmespath';
-import { substituteAll, substituteString, SubstitutionError } from './variables/substitute';
+import { substituteAll, substituteReadOnly, substituteString, SubstitutionError } from './variables/substitute';
 
 export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -138,7 +138,7 @@ function validateDeny(validate: Record<string, unknown>, scope: Scope): RuleResu
 
 function substitutePattern(pattern: unknown, scope: Scope): unknown {
   const obj = isMap(scope.ctx.request) ? (scope.ctx.request as Record<string, unknown>).object : undefined;
-  return substituteAll(pattern, scope.ctx, {
+  return substituteReadOnly(pattern, scope.ctx, {
     atPath: (path) => {
       let cur: unknown = obj;
       for (const p of path.split('/').filter(Boolean)) {

@@ -18,8 +18,22 @@ const MODIFIERS: Record<string, AnchorKind> = {
   '+': 'addIfNotPresent',
 };
 
-/** Parses `^([+<=X^])?\((.+)\)$`; undefined for a plain key. */
+const anchorCache = new Map<string, Anchor | null>();
+
+/**
+ * Parses `^([+<=X^])?\((.+)\)$`; undefined for a plain key. Pattern keys repeat across every
+ * resource a policy sees, so answers are remembered (the result must be treated as read-only).
+ */
 export function parseAnchor(s: string): Anchor | undefined {
+  const known = anchorCache.get(s);
+  if (known !== undefined) return known ?? undefined;
+  const a = parseAnchorUncached(s);
+  if (anchorCache.size > 10000) anchorCache.clear();
+  anchorCache.set(s, a ?? null);
+  return a;
+}
+
+function parseAnchorUncached(s: string): Anchor | undefined {
   if (s.length < 3 || s[s.length - 1] !== ')') return undefined;
   let modifier = '';
   let open = 0;
@@ -41,15 +55,27 @@ export function isAnchorKind(s: string, kind: AnchorKind): boolean {
   return parseAnchor(s)?.kind === kind;
 }
 
-/** Paths of anchors that validate rules must not use (`+(k)`), e.g. `/spec/+(x)/`. */
-export function findMutateOnlyAnchors(pattern: unknown, path = '/'): string[] {
+const mutateOnlyCache = new WeakMap<object, readonly string[]>();
+
+/** Paths of anchors that validate rules must not use (`+(k)`), e.g. `/spec/+(x)/`. Remembered per pattern object. */
+export function findMutateOnlyAnchors(pattern: unknown): readonly string[] {
+  if (pattern === null || typeof pattern !== 'object') return [];
+  let found = mutateOnlyCache.get(pattern);
+  if (found === undefined) {
+    found = collectMutateOnlyAnchors(pattern, '/');
+    mutateOnlyCache.set(pattern, found);
+  }
+  return found;
+}
+
+function collectMutateOnlyAnchors(pattern: unknown, path: string): string[] {
   const out: string[] = [];
   if (Array.isArray(pattern)) {
-    pattern.forEach((p, i) => out.push(...findMutateOnlyAnchors(p, `${path}${i}/`)));
+    pattern.forEach((p, i) => out.push(...collectMutateOnlyAnchors(p, `${path}${i}/`)));
   } else if (pattern !== null && typeof pattern === 'object') {
     for (const [k, v] of Object.entries(pattern as Record<string, unknown>)) {
       if (parseAnchor(k)?.kind === 'addIfNotPresent') out.push(`${path}${k}/`);
-      out.push(...findMutateOnlyAnchors(v, `${path}${k}/`));
+      out.push(...collectMutateOnlyAnchors(v, `${path}${k}/`));
     }
   }
   return out;

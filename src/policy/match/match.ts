@@ -32,8 +32,23 @@ export interface KindSelector {
 
 const VERSION_RE = /^v\d+((alpha|beta)\d+)?$/;
 
-/** Kyverno's ParseKindSelector: `Kind`, `version/Kind`, `group/version/Kind`, `…/subresource`. */
+const kindSelectorCache = new Map<string, KindSelector>();
+
+/**
+ * Kyverno's ParseKindSelector: `Kind`, `version/Kind`, `group/version/Kind`, `…/subresource`.
+ * Selectors come from policies and repeat for every resource: parsed once (read-only result).
+ */
 export function parseKindSelector(input: string): KindSelector {
+  let s = kindSelectorCache.get(input);
+  if (s === undefined) {
+    s = parseKindSelectorUncached(input);
+    if (kindSelectorCache.size > 10000) kindSelectorCache.clear();
+    kindSelectorCache.set(input, s);
+  }
+  return s;
+}
+
+function parseKindSelectorUncached(input: string): KindSelector {
   const parts = input.split('/');
   const isVersion = (p: string) => p === '*' || VERSION_RE.test(p);
   switch (parts.length) {

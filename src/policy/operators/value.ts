@@ -11,8 +11,21 @@ export function isMap(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Kyverno's operator.GetOperatorFromStringPattern. */
+const operatorCache = new Map<string, ValueOperator>();
+
+/** Kyverno's operator.GetOperatorFromStringPattern (remembered per pattern string). */
 export function operatorOf(pattern: string): ValueOperator {
+  if (pattern.length < 2) return '';
+  let op = operatorCache.get(pattern);
+  if (op === undefined) {
+    op = operatorOfUncached(pattern);
+    if (operatorCache.size > 10000) operatorCache.clear();
+    operatorCache.set(pattern, op);
+  }
+  return op;
+}
+
+function operatorOfUncached(pattern: string): ValueOperator {
   if (pattern.length < 2) return '';
   if (pattern.startsWith('>=')) return '>=';
   if (pattern.startsWith('<=')) return '<=';

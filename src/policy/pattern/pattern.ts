@@ -117,16 +117,55 @@ function goType(v: unknown): string {
   return 'map[string]interface {}';
 }
 
+const nestedAnchors = new WeakMap<object, boolean>();
+
+/** Whether a pattern value holds a validate anchor anywhere below (remembered per pattern object). */
 function hasNestedAnchors(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(hasNestedAnchors);
-  if (isMap(v)) {
-    for (const [k, x] of Object.entries(v)) {
+  if (v === null || typeof v !== 'object') return false;
+  let found = nestedAnchors.get(v);
+  if (found !== undefined) return found;
+  found = false;
+  if (Array.isArray(v)) found = v.some(hasNestedAnchors);
+  else {
+    for (const k in v as Record<string, unknown>) {
       const a = parseAnchor(k);
-      if (a && a.kind !== 'addIfNotPresent') return true;
-      if (hasNestedAnchors(x)) return true;
+      if ((a && a.kind !== 'addIfNotPresent') || hasNestedAnchors((v as Record<string, unknown>)[k])) {
+        found = true;
+        break;
+      }
     }
   }
-  return false;
+  nestedAnchors.set(v, found);
+  return found;
+}
+
+interface KeyOrder {
+  /** Conditional, existence, equality and negation anchors: evaluated first. */
+  anchors: string[];
+  /** Global anchors, then keys with anchors below them, then plain keys. */
+  rest: string[];
+}
+
+const keyOrders = new WeakMap<object, KeyOrder>();
+
+/** The order Kyverno visits a pattern map's keys in, computed once per pattern map. */
+function keyOrder(pattern: Record<string, unknown>): KeyOrder {
+  let order = keyOrders.get(pattern);
+  if (order) return order;
+  const anchors: string[] = [];
+  const globalKeys: string[] = [];
+  const nestedKeys: string[] = [];
+  const plainKeys: string[] = [];
+  for (const k of Object.keys(pattern).sort()) {
+    const a = parseAnchor(k);
+    if (a && (a.kind === 'conditional' || a.kind === 'existence' || a.kind === 'equality' || a.kind === 'negation')) anchors.push(k);
+    else if (a && a.kind === 'global') globalKeys.push(k);
+    else if (hasNestedAnchors(pattern[k])) nestedKeys.push(k);
+    else plainKeys.push(k);
+  }
+  order = { anchors, rest: [...globalKeys, ...nestedKeys, ...plainKeys] };
+  keyOrders.set(pattern, order);
+  return order;
 }
 
 /** The key of `tag` in a pattern map, plain or anchored (`=(metadata)`). */
@@ -174,22 +213,12 @@ export function expandMetadataWildcards(pattern: Record<string, unknown>, resour
 
 function walkMap(resource: Record<string, unknown>, patternIn: Record<string, unknown>, path: string, tracker: AnchorTracker): Walk {
   const pattern = expandMetadataWildcards(patternIn, resource);
-  const anchorKeys: string[] = [];
-  const globalKeys: string[] = [];
-  const nestedKeys: string[] = [];
-  const plainKeys: string[] = [];
-  for (const k of Object.keys(pattern).sort()) {
-    const a = parseAnchor(k);
-    if (a && (a.kind === 'conditional' || a.kind === 'existence' || a.kind === 'equality' || a.kind === 'negation')) anchorKeys.push(k);
-    else if (a && a.kind === 'global') globalKeys.push(k);
-    else if (hasNestedAnchors(pattern[k])) nestedKeys.push(k);
-    else plainKeys.push(k);
-  }
-  for (const k of anchorKeys) {
+  const order = keyOrder(pattern);
+  for (const k of order.anchors) {
     const r = handleAnchor(parseAnchor(k)!, pattern[k], resource, path, tracker);
     if (r) return r;
   }
-  for (const k of [...globalKeys, ...nestedKeys, ...plainKeys]) {
+  for (const k of order.rest) {
     const a = parseAnchor(k);
     const r = a && a.kind === 'global' ? handleAnchor(a, pattern[k], resource, path, tracker) : handlePlain(k, pattern[k], resource, path, tracker);
     if (r) return r;

@@ -90,6 +90,38 @@ export function substituteString(s: string, context: unknown, path: string, opts
   return value;
 }
 
+const variableFree = new WeakMap<object, boolean>();
+
+/**
+ * Whether any string leaf or map key of `value` holds `{{`. Policy documents are walked once:
+ * the answer for each map and list is remembered, so evaluating the same pattern against
+ * thousands of resources does not re-walk it.
+ */
+export function containsVariables(value: unknown): boolean {
+  if (typeof value === 'string') return hasVariables(value);
+  if (value === null || typeof value !== 'object') return false;
+  const known = variableFree.get(value);
+  if (known !== undefined) return !known;
+  let found = false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (containsVariables(v)) { found = true; break; }
+  } else {
+    for (const k in value as Record<string, unknown>) {
+      if (hasVariables(k) || containsVariables((value as Record<string, unknown>)[k])) { found = true; break; }
+    }
+  }
+  variableFree.set(value, !found);
+  return found;
+}
+
+/**
+ * `value` itself when it has no variables (callers must treat the result as read-only),
+ * otherwise a substituted copy.
+ */
+export function substituteReadOnly(value: unknown, context: unknown, opts: SubstituteOptions = {}): unknown {
+  return containsVariables(value) ? substituteAll(value, context, opts) : value;
+}
+
 /** Substitutes every string leaf and map key of a JSON value (a new value; the input is untouched). */
 export function substituteAll(value: unknown, context: unknown, opts: SubstituteOptions = {}, path = '/'): unknown {
   if (typeof value === 'string') return substituteString(value, context, path, opts);
