@@ -58,6 +58,8 @@ export async function bundleCli(outfile = join(dist, 'cli', 'warden.mjs'), versi
     external: ['@extism/extism'],
     legalComments: 'none',
     define: { __WARDEN_VERSION__: JSON.stringify(version) },
+    // yaml's CommonJS build (bundled for `warden test`) calls require('process'): give the ESM bundle a require.
+    banner: { js: "import { createRequire as __wardenRequire } from 'node:module'; const require = __wardenRequire(import.meta.url);" },
     logLevel: 'warning',
   });
   return outfile;

@@ -7,6 +7,8 @@ import { parseAllDocuments } from 'yaml';
 import { autogenControllers, isLegacyPolicy, policyName, rulesForKind, unsupportedFeature } from '../policy';
 import { parseKindSelector } from '../policy/match/match';
 import { isMap } from '../policy/operators/value';
+import { describeCelPolicy, isCelValidationPolicy } from '../policy/validating-policy';
+import { celRuleProblems } from '../policy/cel/validate-cel';
 import { PACK_NAMES, type PackName } from './names';
 import { PACK_SOURCES } from './sources.generated';
 
@@ -63,6 +65,7 @@ function filterKinds(block: unknown, out: Set<string>): boolean {
 
 /** Checks a policy and precomputes its kind index and failure actions; throws PolicyLoadError. */
 export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
+  if (isMap(policy) && isCelValidationPolicy(policy)) return loadCelPolicy(policy, source);
   if (!isMap(policy) || !isLegacyPolicy(policy)) throw new PolicyLoadError(`${source}: not a kyverno.io ClusterPolicy or Policy`);
   const name = policyName(policy);
   if (name === '') throw new PolicyLoadError(`${source}: the policy has no metadata.name`);
@@ -82,6 +85,8 @@ export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
     if (ruleName === '') throw new PolicyLoadError(`${source}: policy ${name} has a rule without a name`);
     const unsupported = unsupportedFeature(rule);
     if (unsupported) throw new PolicyLoadError(`${source}: policy ${name}, rule ${ruleName}: ${unsupported} is not supported`);
+    const celProblems = celRuleProblems(rule);
+    if (celProblems.length > 0) throw new PolicyLoadError(`${source}: policy ${name}, rule ${ruleName}: ${celProblems.join('; ')}`);
     if (filterKinds(rule.match, kinds)) anyKind = true;
     const v = isMap(rule.validate) ? rule.validate : {};
     actions.set(ruleName, toAction(v.failureAction) ?? policyAction);
@@ -95,6 +100,24 @@ export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
     severity: annotation(policy, 'policies.kyverno.io/severity'),
     kinds: anyKind ? 'any' : kinds,
     actions,
+  };
+}
+
+/** ValidatingPolicy / ValidatingAdmissionPolicy: expressions compiled now, kinds from matchConstraints. */
+function loadCelPolicy(policy: Record<string, unknown>, source: string): LoadedPolicy {
+  const name = policyName(policy);
+  if (name === '') throw new PolicyLoadError(`${source}: the policy has no metadata.name`);
+  const info = describeCelPolicy(policy);
+  if (info.problems.length > 0) throw new PolicyLoadError(`${source}: ${String(policy.kind)} ${name}: ${info.problems.join('; ')}`);
+  return {
+    name,
+    source,
+    policy,
+    title: annotation(policy, 'policies.kyverno.io/title'),
+    category: annotation(policy, 'policies.kyverno.io/category'),
+    severity: annotation(policy, 'policies.kyverno.io/severity'),
+    kinds: info.kinds,
+    actions: info.actions,
   };
 }
 

@@ -101,6 +101,19 @@ function rewrite(rule: Rule, from: string[], to: string[]): Rule {
   return JSON.parse(text) as Rule;
 }
 
+/** validate.cel expressions and celPreconditions name `object`/`oldObject` directly (Kyverno updateCELFields). */
+function rewriteCel(rule: Rule, from: string[], to: string[]): void {
+  const v = isMap(rule.validate) ? rule.validate : undefined;
+  if (!v || v.cel === undefined) return;
+  const rewrite = (x: unknown) => {
+    let text = JSON.stringify(x);
+    for (let i = 0; i < from.length; i++) text = text.split(from[i]).join(to[i]);
+    return JSON.parse(text) as unknown;
+  };
+  v.cel = rewrite(v.cel);
+  if (rule.celPreconditions !== undefined) rule.celPreconditions = rewrite(rule.celPreconditions);
+}
+
 function truncate(name: string): string {
   return name.length > 63 ? name.slice(0, 63) : name;
 }
@@ -134,6 +147,11 @@ export function generateRules(rule: Rule, controllers: string[]): Rule[] {
     ['request.object.spec', 'request.object.metadata', 'request.oldObject.spec', 'request.oldObject.metadata'],
     ['request.object.spec.template.spec', 'request.object.spec.template.metadata', 'request.oldObject.spec.template.spec', 'request.oldObject.spec.template.metadata'],
   );
+  rewriteCel(
+    ctrl,
+    ['object.spec', 'oldObject.spec', 'object.metadata', 'oldObject.metadata'],
+    ['object.spec.template.spec', 'oldObject.spec.template.spec', 'object.spec.template.metadata', 'oldObject.spec.template.metadata'],
+  );
   if (podControllers.length > 0) out.push(ctrl);
   if (controllers.indexOf('CronJob') >= 0) {
     let cj = clone(ctrl);
@@ -142,6 +160,7 @@ export function generateRules(rule: Rule, controllers: string[]): Rule[] {
     if (cj.exclude !== undefined) cj.exclude = replaceKinds(replaceKindsAll(cj.exclude, podControllers), ['batch/v1/CronJob']);
     wrapValidate(cj, 'jobTemplate');
     cj = rewrite(cj, ['request.object.spec.template', 'request.oldObject.spec.template'], ['request.object.spec.jobTemplate.spec.template', 'request.oldObject.spec.jobTemplate.spec.template']);
+    rewriteCel(cj, ['object.spec.template', 'oldObject.spec.template'], ['object.spec.jobTemplate.spec.template', 'oldObject.spec.jobTemplate.spec.template']);
     out.push(cj);
   }
   return out;

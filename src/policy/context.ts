@@ -19,7 +19,7 @@ export function parseImage(image: string): ImageInfo | undefined {
   let ref = image;
   const slash = ref.indexOf('/');
   const first = slash < 0 ? '' : ref.slice(0, slash);
-  if (slash < 0) ref = 'docker.io/library/' + ref;
+  if (slash < 0) ref = 'docker.io/' + ref; // Kyverno adds the registry only: the path of `nginx` is `nginx`
   else if (!(first.indexOf('.') >= 0 || first.indexOf(':') >= 0 || first === 'localhost') || first !== first.toLowerCase()) ref = 'docker.io/' + ref;
   let digest = '';
   const at = ref.indexOf('@');

@@ -6,6 +6,9 @@ import { buildContext, type RequestInfo } from './context';
 import { matchRule } from './match/match';
 import { isMap } from './operators/value';
 import { evaluateValidateRule, type RuleResult } from './validate';
+import { evaluateCelPreconditions, evaluateCelRule } from './cel/validate-cel';
+import type { CelClusterData } from './cel/library';
+import { evaluateValidatingPolicy, isCelValidationPolicy } from './validating-policy';
 
 export interface PolicyResult extends RuleResult {
   policy: string;
@@ -22,20 +25,22 @@ export interface EvaluateOptions extends RequestInfo {
   values?: Record<string, unknown>;
   /** Per-rule values, injected before the rule's context entries. */
   ruleValues?: (rule: string) => Record<string, unknown> | undefined;
+  /** CEL: the resource's Namespace object when known (`namespaceObject`). */
+  namespaceObject?: Record<string, unknown>;
+  /** CEL: cluster resources / image data given offline (resource.Get/List, image.GetMetadata). */
+  cluster?: CelClusterData;
 }
 
-const VALIDATE_SUPPORTED = ['pattern', 'anyPattern', 'deny', 'foreach'];
+const VALIDATE_SUPPORTED = ['pattern', 'anyPattern', 'deny', 'foreach', 'podSecurity'];
 
 /** Why this rule cannot be evaluated here, or undefined when it can. */
 export function unsupportedFeature(rule: Record<string, unknown>): string | undefined {
   if (rule.mutate !== undefined) return 'mutate';
   if (rule.generate !== undefined) return 'generate';
   if (rule.verifyImages !== undefined) return 'verifyImages';
-  if (rule.celPreconditions !== undefined) return 'celPreconditions';
   if (!isMap(rule.validate)) return 'no validate block';
   const v = rule.validate;
-  if (v.cel !== undefined) return 'validate.cel';
-  if (v.podSecurity !== undefined) return 'validate.podSecurity';
+  if (v.cel !== undefined) return undefined;
   if (v.manifests !== undefined) return 'validate.manifests';
   if (!VALIDATE_SUPPORTED.some((k) => v[k] !== undefined)) return 'validate without pattern/anyPattern/deny/foreach';
   return undefined;
@@ -52,6 +57,7 @@ export function isLegacyPolicy(policy: Record<string, unknown>): boolean {
 
 /** Rule responses of one policy for one resource; rules that do not match give nothing. */
 export function evaluatePolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, opts: EvaluateOptions = {}): PolicyResult[] {
+  if (isCelValidationPolicy(policy)) return evaluateValidatingPolicy(policy, resource, opts);
   const name = policyName(policy);
   const spec = isMap(policy.spec) ? policy.spec : {};
   const meta = isMap(policy.metadata) ? policy.metadata : {};
@@ -75,6 +81,16 @@ export function evaluatePolicy(policy: Record<string, unknown>, resource: Record
       continue;
     }
     if ((opts.operation ?? 'CREATE') === 'DELETE' && isMap(rule.validate) && (rule.validate.pattern !== undefined || rule.validate.anyPattern !== undefined)) continue;
+    if (rule.celPreconditions !== undefined || (isMap(rule.validate) && rule.validate.cel !== undefined)) {
+      const celReq = { resource, oldObject: opts.oldObject, operation: opts.operation, namespaceLabels: opts.namespaceLabels, userInfo: opts.userInfo, namespaceObject: opts.namespaceObject, cluster: opts.cluster };
+      const pre = isMap(rule.validate) && rule.validate.cel !== undefined ? undefined : evaluateCelPreconditions(ruleName, rule.celPreconditions, celReq);
+      const r = pre ?? (isMap(rule.validate) && rule.validate.cel !== undefined ? evaluateCelRule({ name: ruleName, celPreconditions: rule.celPreconditions, validate: rule.validate }, celReq) : undefined);
+      if (r) {
+        out.push({ policy: name, ...r, notApplicable });
+        if (spec.applyRules === 'One' && (r.status === 'pass' || r.status === 'fail')) break;
+        continue;
+      }
+    }
     const rv = opts.ruleValues?.(ruleName.replace(/^autogen-(cronjob-)?/, ''));
     const ctx = rv ? deepMerge(baseCtx, rv) : baseCtx;
     const r = evaluateValidateRule(

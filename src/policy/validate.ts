@@ -5,6 +5,7 @@ import { evaluateConditions } from './conditions';
 import { findMutateOnlyAnchors } from './anchors/anchor';
 import { isMap } from './operators/value';
 import { matchPattern } from './pattern/pattern';
+import { validatePodSecurity } from './podsecurity/evaluate';
 import { jmesSearch } from './variables/jmespath';
 import { substituteAll, substituteReadOnly, substituteString, SubstitutionError } from './variables/substitute';
 
@@ -117,6 +118,10 @@ function validateBlock(validate: Record<string, unknown>, scope: Scope): RuleRes
   if (validate.pattern !== undefined) return validatePattern(validate, scope);
   if (validate.anyPattern !== undefined) return validateAnyPattern(validate, scope);
   if (validate.foreach !== undefined) return validateForeach(validate, scope);
+  if (validate.podSecurity !== undefined) {
+    const req = isMap(ctx.request) ? ctx.request : {};
+    return validatePodSecurity(rule, validate.podSecurity, scope.resource, typeof req.operation === 'string' ? req.operation : 'CREATE');
+  }
   return { rule, status: 'error', message: `rule ${rule}: unsupported validation (${Object.keys(validate).join(', ')}) ${ctx ? '' : ''}`.trim() };
 }
 

@@ -2,8 +2,9 @@
 // findings, report and output bytes as the same core in Node, on generated streams and on
 // the fixture charts rendered by a real Helm. Needs `npm run build` first.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateStream } from '../../bench/gen.mjs';
 import { parseArgs } from '../../src/args';
@@ -76,4 +77,59 @@ describe('policy findings: plugin.wasm = Node', () => {
     const r = await plugin.render(inputs['generated 300 KB'], ['--mode=enforce']);
     expect(r.error).toMatch(/^warden: \d+ findings block this render \(mode enforce\):\n {2}Deployment \S+ \(\S+\): \[BLOCK\] [a-z-]+\/autogen-[a-z-]+/);
   });
+});
+
+// CEL policies of the kyverno/policies corpus (validate.cel in ClusterPolicy rules and
+// ValidatingPolicy), given as user policies, over their own test resources: every finding
+// and the report are the same in plugin.wasm and in Node (tests that need cluster data give
+// "needs cluster data" findings here: the plugin has none).
+const CORPUS = process.env.WARDEN_KYVERNO_CORPUS ?? join(root, '..', 'shared', 'corpus', 'kyverno-policies');
+
+function celCorpusCases(): { name: string; policies: string; resources: string }[] {
+  const out: { name: string; policies: string; resources: string }[] = [];
+  if (!existsSync(CORPUS)) return out;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir).sort()) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (e === 'kyverno-test.yaml') {
+        const test = parse(readFileSync(p, 'utf8')) as { policies?: string[]; resources?: string[] };
+        const read = (list: string[] | undefined) => (list ?? []).map((f) => readFileSync(join(dirname(p), f), 'utf8')).join('\n---\n');
+        const policies = read(test.policies);
+        if (!/kind:\s*ValidatingPolicy|\n\s+cel:\s*\n/.test(policies) || /\n\s+(mutate|generate):/.test(policies)) continue;
+        out.push({ name: p.slice(CORPUS.length + 1), policies, resources: read(test.resources) });
+      }
+    }
+  };
+  for (const cat of readdirSync(CORPUS).filter((c) => /-(cel|vpol)$/.test(c))) walk(join(CORPUS, cat));
+  return out;
+}
+
+describe.skipIf(!existsSync(CORPUS))('CEL policies from the corpus: plugin.wasm = Node', () => {
+  it('same findings and report for every CEL test of the corpus', async () => {
+    const cases = celCorpusCases();
+    expect(cases.length).toBeGreaterThan(100);
+    let findings = 0;
+    let nodeMs = 0;
+    let wasmMs = 0;
+    const statuses = new Set<string>();
+    for (const c of cases) {
+      const args = ['--checks=policy', '--packs=none', `--policy-b64=${Buffer.from(c.policies).toString('base64')}`, '--report-format=json'];
+      let t = performance.now();
+      const node = runWarden(c.resources, parseArgs(args));
+      nodeMs += performance.now() - t;
+      t = performance.now();
+      const wasm = await plugin.render(c.resources, args);
+      wasmMs += performance.now() - t;
+      expect(wasm.error, c.name).toBeUndefined();
+      expect(wasm.report, c.name).toBe(node.report);
+      const nodeFindings = node.findings.filter((f) => f.check === 'policy');
+      findings += nodeFindings.length;
+      for (const f of nodeFindings) statuses.add(f.result);
+    }
+    console.log(`CEL corpus: ${cases.length} tests, ${findings} policy findings; Node ${nodeMs.toFixed(0)} ms, plugin.wasm ${wasmMs.toFixed(0)} ms`);
+    // the comparison covers real verdicts: failures (and errors) from CEL policies
+    expect(findings).toBeGreaterThan(500);
+    expect(statuses.has('fail')).toBe(true);
+  }, 300_000);
 });

@@ -59,9 +59,9 @@ describe('autogen', () => {
 
 describe('evaluatePolicy', () => {
   it('reports unsupported rule types instead of guessing', () => {
-    const p = policy({}, [{ name: 'c', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { cel: { expressions: [] } } }]);
+    const p = policy({}, [{ name: 'c', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { manifests: { attestors: [] } } }]);
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: podSpec };
-    expect(evaluatePolicy(p, pod)).toMatchObject([{ rule: 'c', status: 'skip', unsupported: 'validate.cel' }]);
+    expect(evaluatePolicy(p, pod)).toMatchObject([{ rule: 'c', status: 'skip', unsupported: 'validate.manifests' }]);
   });
   it('gives nothing for rules that do not match', () => {
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } };

@@ -63,7 +63,8 @@ describe('JMESPath with Kyverno functions', () => {
 
 describe('images', () => {
   it.each([
-    ['nginx', { registry: 'docker.io', path: 'library/nginx', name: 'nginx', tag: 'latest', reference: 'docker.io/library/nginx:latest' }],
+    // Kyverno adds only the registry (kyverno/policies other/prepend-image-registry expects `registry.io/redis:latest`).
+    ['nginx', { registry: 'docker.io', path: 'nginx', name: 'nginx', tag: 'latest', reference: 'docker.io/nginx:latest' }],
     ['org/app:1', { registry: 'docker.io', path: 'org/app', tag: '1' }],
     ['localhost:5000/app:2', { registry: 'localhost:5000', path: 'app', tag: '2' }],
     ['ghcr.io/o/r@sha256:x', { registry: 'ghcr.io', path: 'o/r', tag: '', digest: 'sha256:x', reference: 'ghcr.io/o/r@sha256:x' }],

@@ -1,0 +1,208 @@
+// Kyverno MutatingPolicy (policies.kyverno.io, CEL; Kubernetes MutatingAdmissionPolicy
+// semantics) against one resource: matchConstraints (no match → no response), matchConditions
+// (false → skip), then `mutations` in order, each seeing the previous result:
+// `JSONPatch` (expression → list of JSONPatch{op, path, value}, RFC 6902) or
+// `ApplyConfiguration` (expression → Object{…}, merged like server-side apply: maps merged,
+// lists of containers/volumes/env… merged by key, other lists replaced). An evaluation error is
+// `error`; otherwise `pass` with the patched object.
+// Autogen for pod controllers (spec.autogen) is not implemented: such resources are reported
+// as unsupported rather than guessed.
+
+import { buildActivation, variableDefs } from '../cel/activation';
+import { compileCel, evalBool } from '../cel/env';
+import { NeedsClusterData } from '../cel/library';
+import { resourceOfKind } from '../cel/resources';
+import { fromCel } from '../cel/values';
+import type { EvaluateOptions, PolicyResult } from '../engine';
+import { selectorMatches } from '../match/match';
+import { isMap } from '../operators/value';
+import { rewriteMutationExpression } from './cel-rewrite';
+import { applyJsonPatch, toOperations } from './jsonpatch';
+
+type Obj = Record<string, unknown>;
+
+const MPOL_KINDS = new Set(['MutatingPolicy', 'NamespacedMutatingPolicy']);
+
+export function isMutatingPolicy(p: Obj): boolean {
+  return typeof p.kind === 'string' && MPOL_KINDS.has(p.kind) && typeof p.apiVersion === 'string' && p.apiVersion.startsWith('policies.kyverno.io/');
+}
+
+export interface MutatingPolicyOutcome {
+  results: PolicyResult[];
+  patched: Obj;
+}
+
+function list(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function splitApiVersion(av: string): { group: string; version: string } {
+  const i = av.indexOf('/');
+  return i < 0 ? { group: '', version: av } : { group: av.slice(0, i), version: av.slice(i + 1) };
+}
+
+function nonEmptySelector(s: unknown): boolean {
+  return isMap(s) && ((isMap(s.matchLabels) && Object.keys(s.matchLabels).length > 0) || (Array.isArray(s.matchExpressions) && s.matchExpressions.length > 0));
+}
+
+function labelsOf(o: unknown): Record<string, string> {
+  const m = isMap(o) && isMap(o.metadata) ? o.metadata : {};
+  return isMap(m.labels) ? (m.labels as Record<string, string>) : {};
+}
+
+export interface Req {
+  group: string;
+  version: string;
+  resource: string;
+  name: string;
+  namespace: string;
+  operation: string;
+}
+
+function ruleMatches(r: Obj, req: Req): boolean {
+  const has = (l: string[], v: string) => l.indexOf('*') >= 0 || l.indexOf(v) >= 0;
+  if (!has(list(r.operations), req.operation) || !has(list(r.apiGroups), req.group) || !has(list(r.apiVersions), req.version)) return false;
+  const resources = list(r.resources);
+  if (resources.indexOf('*') < 0 && resources.indexOf('*/*') < 0 && resources.indexOf(req.resource) < 0) return false;
+  const names = list(r.resourceNames);
+  return names.length === 0 || names.indexOf(req.name) >= 0;
+}
+
+/** Does a `matchConstraints` block (resource rules, exclusions, object/namespace selectors) select the request? */
+export function matches(mc: unknown, resource: Obj, req: Req, opts: EvaluateOptions): boolean {
+  if (!isMap(mc)) return false;
+  const rules = Array.isArray(mc.resourceRules) ? mc.resourceRules.filter(isMap) : [];
+  if (!rules.some((r) => ruleMatches(r, req))) return false;
+  const excl = Array.isArray(mc.excludeResourceRules) ? mc.excludeResourceRules.filter(isMap) : [];
+  if (excl.some((r) => ruleMatches(r, req))) return false;
+  if (nonEmptySelector(mc.objectSelector) && !selectorMatches(mc.objectSelector, labelsOf(resource))) return false;
+  if (nonEmptySelector(mc.namespaceSelector)) {
+    const labels = resource.kind === 'Namespace' && req.group === '' ? labelsOf(resource) : (opts.namespaceLabels ?? {});
+    if (!selectorMatches(mc.namespaceSelector, labels)) return false;
+  }
+  return true;
+}
+
+const APPLY_MERGE_KEYS: Record<string, string> = {
+  containers: 'name',
+  initContainers: 'name',
+  ephemeralContainers: 'name',
+  volumes: 'name',
+  env: 'name',
+  imagePullSecrets: 'name',
+  volumeMounts: 'mountPath',
+  volumeDevices: 'devicePath',
+  ports: 'containerPort',
+  hostAliases: 'ip',
+  topologySpreadConstraints: 'topologyKey',
+};
+
+/** Server-side-apply-like merge of an apply configuration into the object. */
+function applyMerge(dest: unknown, patch: unknown, field: string): unknown {
+  if (patch === null) return undefined;
+  if (isMap(patch)) {
+    const out: Obj = isMap(dest) ? { ...dest } : {};
+    for (const [k, v] of Object.entries(patch)) {
+      const m = applyMerge(out[k], v, k);
+      if (m === undefined) delete out[k];
+      else out[k] = m;
+    }
+    return out;
+  }
+  if (Array.isArray(patch)) {
+    const key = APPLY_MERGE_KEYS[field];
+    if (!key || !Array.isArray(dest) || !patch.every(isMap)) return patch;
+    const out = dest.slice();
+    for (const pe of patch as Obj[]) {
+      const i = out.findIndex((d) => isMap(d) && d[key] === pe[key]);
+      if (i >= 0) out[i] = applyMerge(out[i], pe, field);
+      else out.push(pe);
+    }
+    return out;
+  }
+  return patch;
+}
+
+/** The admission request attributes of a resource (operation CREATE unless given). */
+export function requestFor(resource: Obj, opts: EvaluateOptions): Req {
+  const rmeta = isMap(resource.metadata) ? resource.metadata : {};
+  const { group, version } = splitApiVersion(typeof resource.apiVersion === 'string' ? resource.apiVersion : '');
+  const kind = typeof resource.kind === 'string' ? resource.kind : '';
+  return {
+    group,
+    version,
+    resource: resourceOfKind(kind),
+    name: typeof rmeta.name === 'string' ? rmeta.name : '',
+    namespace: typeof rmeta.namespace === 'string' ? rmeta.namespace : '',
+    operation: opts.operation ?? 'CREATE',
+  };
+}
+
+const CONTROLLER_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
+
+/** The response of a MutatingPolicy for a resource and the patched object. */
+export function evaluateMutatingPolicy(policy: Obj, resource: Obj, opts: EvaluateOptions = {}): MutatingPolicyOutcome {
+  const meta = isMap(policy.metadata) ? policy.metadata : {};
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  const spec = isMap(policy.spec) ? policy.spec : {};
+  const none: MutatingPolicyOutcome = { results: [], patched: resource };
+  const kind = typeof resource.kind === 'string' ? resource.kind : '';
+  const req = requestFor(resource, opts);
+  if (!matches(spec.matchConstraints, resource, req, opts)) {
+    if (spec.autogen !== undefined && CONTROLLER_KINDS.has(kind)) {
+      return { results: [{ policy: name, rule: '', status: 'skip', message: 'not supported yet: MutatingPolicy autogen for pod controllers', unsupported: 'MutatingPolicy autogen' }], patched: resource };
+    }
+    return none;
+  }
+  const variables = variableDefs(spec.variables);
+  const celReq = (obj: Obj) => ({
+    resource: obj,
+    oldObject: opts.oldObject,
+    operation: req.operation,
+    namespaceLabels: opts.namespaceLabels,
+    userInfo: opts.userInfo,
+    resourceName: req.resource,
+  });
+  const fail = (status: 'error' | 'skip', message: string, needs?: string[]): MutatingPolicyOutcome => ({
+    results: [{ policy: name, rule: '', status, message, ...(needs ? { needsClusterData: needs } : {}) }],
+    patched: resource,
+  });
+  try {
+    const act = buildActivation(celReq(resource), variables);
+    for (const mc of Array.isArray(spec.matchConditions) ? spec.matchConditions.filter(isMap) : []) {
+      if (!evalBool(compileCel(String(mc.expression ?? '')), act)) return fail('skip', 'skip');
+    }
+  } catch (e) {
+    if (e instanceof NeedsClusterData) return fail('skip', `needs cluster data: ${e.message}`, [e.message]);
+    return fail('error', `failed to evaluate match conditions: ${errText(e)}`);
+  }
+  let cur = resource;
+  const mutations = Array.isArray(spec.mutations) ? spec.mutations.filter(isMap) : [];
+  for (let i = 0; i < mutations.length; i++) {
+    const m = mutations[i];
+    try {
+      const act = buildActivation(celReq(cur), variables);
+      if (m.patchType === 'JSONPatch') {
+        const expr = isMap(m.jsonPatch) ? String(m.jsonPatch.expression ?? '') : '';
+        const ops = toOperations(fromCel(compileCel(rewriteMutationExpression(expr))(act)));
+        cur = applyJsonPatch(cur, ops, { strict: true }) as Obj;
+      } else if (m.patchType === 'ApplyConfiguration') {
+        const expr = isMap(m.applyConfiguration) ? String(m.applyConfiguration.expression ?? '') : '';
+        const patch = fromCel(compileCel(rewriteMutationExpression(expr))(act));
+        if (!isMap(patch)) throw new Error('the apply configuration must be an object');
+        cur = applyMerge(cur, patch, '') as Obj;
+      } else {
+        throw new Error(`unknown patchType ${JSON.stringify(m.patchType)}`);
+      }
+    } catch (e) {
+      if (e instanceof NeedsClusterData) return fail('skip', `needs cluster data: ${e.message}`, [e.message]);
+      return fail('error', `mutation ${i} failed: ${errText(e)}`);
+    }
+  }
+  const id = `${kind}/${req.name}`;
+  return { results: [{ policy: name, rule: '', status: 'pass', message: req.namespace ? `mutated ${id} in namespace ${req.namespace}` : `mutated ${id}` }], patched: cur };
+}
