@@ -9,7 +9,9 @@ import { allChecks } from './checks';
 import { emitStream } from './emit/emit';
 import { readStream, type SourceDocument } from './read/document';
 import { isBlocking, type Finding } from './report/finding';
-import { findingLine, objectLabel, renderText, summarize, type Summary } from './report/text';
+import { findingLine, objectLabel, summarize, type Summary } from './report/text';
+import { deliveryPatches, pluginReport } from './report/channels';
+import { PolicyInputError } from './checks/policy/delivery';
 
 export interface WardenResult {
   manifests: string;
@@ -71,6 +73,8 @@ export function runWarden(manifests: string, options: WardenOptions, checks: rea
     findings.push(...r.findings);
     patches.push(...r.patches);
   }
+  // Opt-in channels that carry findings into the release (--audit-annotations, --report-object).
+  if (options.auditAnnotations || options.reportObject !== undefined) patches.push(...deliveryPatches(documents, findings, options, patches));
   const applied = applyPatches(documents, patches);
   findings.push(...applied.findings);
   const output = patches.length === 0 ? manifests : emitStream(applied.pieces);
@@ -84,10 +88,7 @@ export function runWarden(manifests: string, options: WardenOptions, checks: rea
   const objects = documents.filter((d) => !d.empty).length;
   const removed = documents.length - (applied.pieces.length - added);
   const summary = summarize(findings, { documents: documents.length, objects, changed, added, removed });
-  const report =
-    options.reportFormat === 'json'
-      ? JSON.stringify({ summary, findings }, null, 2) + '\n'
-      : renderText(findings, summary, { quiet: options.quiet });
+  const report = pluginReport(findings, summary, options);
   return { manifests: output, findings, summary, report, exitCode: summary.blocking > 0 ? 1 : 0 };
 }
 
@@ -143,7 +144,14 @@ export function handleHelmInput(input: string): { output: string } | { error: st
     throw e;
   }
   if (options.help) return { error: USAGE };
-  const result = runWarden(manifests, options);
+  let result: WardenResult;
+  try {
+    result = runWarden(manifests, options);
+  } catch (e) {
+    // A policy the chart ships that cannot be used: an error naming it, whatever the mode.
+    if (e instanceof PolicyInputError) return { error: `warden: ${e.message}` };
+    throw e;
+  }
   if (result.exitCode !== 0 && !options.reportOnly) return { error: blockingMessage(result.findings, options.mode) };
   return {
     output: JSON.stringify({

@@ -21,6 +21,7 @@ import { isMap } from '../../policy/operators/value';
 import type { Finding } from '../../report/finding';
 import type { SourceDocument } from '../../read/document';
 import { emptyResult, type Check, type CheckResult } from '../check';
+import { chartPolicies, checkUniqueNames, type DeliveredPolicy } from './delivery';
 
 /** The policies of one run, indexed by the kinds they can match. */
 export interface PolicySet {
@@ -142,12 +143,17 @@ function reportable(r: PolicyResult): boolean {
   return false;
 }
 
-export function runPolicies(set: PolicySet, documents: readonly SourceDocument[], options: Pick<WardenOptions, 'mode' | 'excludeRules'>): CheckResult {
+export function runPolicies(
+  set: PolicySet,
+  documents: readonly SourceDocument[],
+  options: Pick<WardenOptions, 'mode' | 'excludeRules'>,
+  skipDocuments?: ReadonlySet<number>,
+): CheckResult {
   const result = emptyResult();
   if (set.policies.length === 0) return result;
   const { byKind, anyKind } = set;
   for (const doc of documents) {
-    if (doc.empty) continue;
+    if (doc.empty || skipDocuments?.has(doc.index)) continue;
     const kind = doc.identity.kind;
     if (kind === undefined) continue;
     const forKind = byKind.get(kind);
@@ -207,9 +213,55 @@ function warmUp(): void {
 }
 warmUp();
 
+/**
+ * The built-in policies plus user (--policy) and chart-shipped policies. A user or chart
+ * policy named like a built-in one replaces it. Policies this build cannot evaluate are
+ * reported as skipped, once each.
+ */
+function withDelivered(base: PolicySet, delivered: readonly DeliveredPolicy[], options: Pick<WardenOptions, 'excludeRules'>): { set: PolicySet; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const names = new Set<string>();
+  const extra: LoadedPolicy[] = [];
+  for (const d of delivered) {
+    if (excluded(options.excludeRules, d.name)) continue;
+    if (d.loaded) {
+      extra.push(d.loaded);
+      names.add(d.name);
+      continue;
+    }
+    findings.push({
+      check: 'policy',
+      rule: d.name,
+      result: 'skip',
+      enforce: false,
+      message: `${d.kind} ${d.name} from ${d.origin} is not evaluated: ${d.unsupported ?? 'not supported'}`,
+    });
+  }
+  const policies = [...base.policies.filter((p) => !names.has(p.name)), ...extra];
+  return { set: indexPolicies(policies), findings };
+}
+
 export const policyCheck: Check = {
   name: 'policy',
   run({ documents, options }) {
-    return runPolicies(selectPolicies(options), documents, options);
+    // Chart-shipped policies: found by their header, used, and removed from the output
+    // (each removal is reported) unless --keep-policies.
+    const chart = chartPolicies(documents, options.namespace);
+    const delivered = [...(options.policies ?? []), ...chart.policies];
+    if (delivered.length === 0) return runPolicies(selectPolicies(options), documents, options);
+    checkUniqueNames(delivered);
+    const { set, findings } = withDelivered(selectPolicies(options), delivered, options);
+    const result = runPolicies(set, documents, options, chart.documents);
+    result.findings.unshift(...findings);
+    if (!options.keepPolicies) {
+      for (const p of chart.policies) {
+        result.patches.push({
+          op: 'remove',
+          doc: p.document as number,
+          reason: `${p.kind} ${p.name} is a policy the chart ships: warden ran it on this render and keeps it out of the cluster (--keep-policies installs it)`,
+        });
+      }
+    }
+    return result;
   },
 };

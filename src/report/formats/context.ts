@@ -28,6 +28,8 @@ export interface ReportContext {
   failOn: 'blocking' | 'error' | 'warning';
   /** RFC 3339 time of the run. Left out (reports stay byte-identical across runs) when not given. */
   timestamp?: string;
+  /** What produced the report (policy reports' `process` property); default `warden check`. */
+  process?: string;
   /** Colour the text report with ANSI escapes. */
   color?: boolean;
   /**

@@ -63,7 +63,7 @@ function result(f: Finding, ctx: ReportContext, flavour: PolicyReportFlavour): R
   r.scored = true;
   r[flavour === 'openreports' ? 'subjects' : 'resources'] = subject(f, ctx);
   r.message = f.message;
-  const props: Record<string, string> = { check: f.check, process: 'warden check', wardenResult: f.result };
+  const props: Record<string, string> = { check: f.check, process: ctx.process ?? 'warden check', wardenResult: f.result };
   if (f.enforce) props.enforce = 'true';
   if (f.path !== undefined) props.path = f.path;
   if (f.fix !== undefined) props.fix = f.fix;
@@ -97,6 +97,20 @@ function reportObject(
   if (flavour === 'openreports') obj.source = 'warden';
   obj.summary = summaryOf(results);
   obj.results = results;
+  return obj;
+}
+
+/**
+ * One namespaced openreports.io/v1alpha1 Report holding every finding of a render, for
+ * adding to a Helm release (`--report-object=policyreport`). It carries no namespace: Helm
+ * puts it into the release namespace. Named `warden-<release>`.
+ */
+export function releaseReportObject(findings: readonly Finding[], ctx: ReportContext, name: string): Record<string, unknown> {
+  const results = findings.map((f) => result(f, ctx, 'openreports'));
+  const obj = reportObject('openreports', '', results, ctx);
+  const metadata = obj.metadata as Record<string, unknown>;
+  metadata.name = name;
+  delete metadata.namespace;
   return obj;
 }
 

@@ -1,0 +1,47 @@
+// docs/cli.md stays true: every command of `warden --help` has its section, and the sample report
+// is the real output of the installed CLI on charts-fixtures/webapp (real Helm v4.3.1).
+// WARDEN_UPDATE_DOCS=1 rewrites the sample block instead of failing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const DOC = join(root, 'docs', 'cli.md');
+const START = '<!-- sample:webapp:start -->\n';
+const END = '<!-- sample:webapp:end -->';
+
+function warden(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [join(root, 'bin', 'warden.mjs'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env } as NodeJS.ProcessEnv,
+  });
+}
+
+describe('docs/cli.md', () => {
+  it('documents every command warden --help lists', () => {
+    const help = warden(['--help']).stdout;
+    const commands = [...help.matchAll(/^\s+warden ([a-z]+)/gm)].map((m) => m[1]);
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+    const doc = readFileSync(DOC, 'utf8');
+    for (const c of commands) expect(doc, `docs/cli.md has no section for "warden ${c}"`).toMatch(new RegExp(`^## .*\\bwarden ${c}\\b`, 'm'));
+  });
+
+  it('shows the real text report of warden check on charts-fixtures/webapp', () => {
+    const helm = execFileSync('bash', [join(root, 'build', 'helm', 'install-helm.sh'), 'v4.3.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const r = warden(['check', 'charts-fixtures/webapp', '--release', 'web', '-n', 'prod', '--no-config'], { HELM: helm });
+    expect(r.status).toBe(0);
+    const block = START + '```text\n$ warden check charts-fixtures/webapp --release web -n prod\n' + r.stdout + '```\n' + END;
+    const doc = readFileSync(DOC, 'utf8');
+    const a = doc.indexOf(START);
+    const b = doc.indexOf(END);
+    expect(a >= 0 && b > a, 'the sample markers are in docs/cli.md').toBe(true);
+    const current = doc.slice(a, b + END.length);
+    if (process.env.WARDEN_UPDATE_DOCS === '1') {
+      writeFileSync(DOC, doc.slice(0, a) + block + doc.slice(b + END.length));
+      return;
+    }
+    expect(current, 'docs/cli.md sample is stale: run WARDEN_UPDATE_DOCS=1 npx vitest run test/plugin/cli-docs.test.ts').toBe(block);
+  });
+});
