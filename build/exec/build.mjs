@@ -177,8 +177,12 @@ export async function buildExec({ outDir, targets = defaultTargets(), wasm, veri
       log(`${target}: rebuild is bit-identical`);
     }
     const dest = join(binDir, name);
-    copyFileSync(cached, dest);
-    chmodSync(dest, 0o755);
+    // Copy beside and rename: replacing a binary that is running (a test, a Helm call) in place
+    // fails with ETXTBSY on Linux; a rename swaps the directory entry and leaves the running one alone.
+    const part = `${dest}.${process.pid}.part`;
+    copyFileSync(cached, part);
+    chmodSync(part, 0o755);
+    renameSync(part, dest);
     binaries.push({ target, path: dest, bytes: statSync(dest).size, cached: hit, ms: Date.now() - t0 });
   }
 

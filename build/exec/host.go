@@ -53,10 +53,10 @@ type callResult struct {
 // ExtismV1PluginRuntime.Invoke does (internal/plugin/runtime_extismv1.go):
 // WASI on with no env, no args, no stdin/stdout/stderr and no preopened
 // directories, real wall clock, compiler engine closing on context done, no
-// allowed hosts, no host functions, no timeout. Memory limits are those of our
-// plugin.yaml; keys it leaves out are 0 for Helm, and so they are 0 here (which
-// in go-sdk means Extism vars are disabled and HTTP bodies are capped at 0).
-func callPlugin(wasmPath, cacheDir string, input []byte) (res callResult, err error) {
+// host functions, no timeout. Memory limits are those of our plugin.yaml; keys it
+// leaves out are 0 for Helm, and so they are 0 here (Extism vars disabled). HTTP:
+// only `hosts` (the --kube-proxy host, see live.go), bodies up to maxHTTPResponseBytes.
+func callPlugin(wasmPath, cacheDir string, input []byte, hosts []string) (res callResult, err error) {
 	ctx := withReservedMemory(context.Background())
 
 	wasm, err := os.ReadFile(wasmPath)
@@ -87,8 +87,8 @@ func callPlugin(wasmPath, cacheDir string, input []byte) (res callResult, err er
 
 	manifest := extism.Manifest{
 		Wasm:         []extism.Wasm{extism.WasmData{Data: wasm, Name: wasmPath}},
-		Memory:       &extism.ManifestMemory{MaxPages: maxMemoryPages},
-		AllowedHosts: []string{},
+		Memory:       &extism.ManifestMemory{MaxPages: maxMemoryPages, MaxHttpResponseBytes: maxHTTPResponseBytes},
+		AllowedHosts: hosts,
 		AllowedPaths: map[string]string{},
 	}
 	config := extism.PluginConfig{

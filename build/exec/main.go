@@ -19,6 +19,8 @@
 // it is the sole argument and stdin is a terminal (so a post-render run with
 // `--post-renderer-args=--version` still reaches the plugin). `--report-file`
 // is read (not removed) to know where to write the report; see report.go.
+// `--snapshot-file=PATH` is replaced by `--snapshot=<contents of PATH>`, and the
+// host of `--kube-proxy=URL` becomes the plugin's only allowed HTTP host; see live.go.
 //
 // Environment:
 //
@@ -100,9 +102,11 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		return exitHostUnusable
 	}
 
-	extraArgs := args
-	if extraArgs == nil {
-		extraArgs = []string{} // Helm sends [] when there are no args
+	// Helm sends [] when there are no args; expandSnapshotFiles never returns nil.
+	extraArgs, err := expandSnapshotFiles(args)
+	if err != nil {
+		sinks.deliver("warden: "+err.Error(), true)
+		return exitHostUnusable
 	}
 	input, err := json.Marshal(inputMessage{Manifests: string(manifests), ExtraArgs: extraArgs})
 	if err != nil {
@@ -110,7 +114,7 @@ func run(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		return exitHostUnusable
 	}
 
-	res, err := callPlugin(wasmPath, compilationCacheDir(cacheHome), input)
+	res, err := callPlugin(wasmPath, compilationCacheDir(cacheHome), input, allowedHosts(args))
 	if timingEnabled() {
 		res.timing.TotalMs = msSince(start)
 		res.timing.write(stderr)

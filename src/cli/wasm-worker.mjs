@@ -15,7 +15,13 @@ process.emitWarning = (warning, ...rest) => {
 const { default: createPlugin } = await import('@extism/extism');
 let plugin;
 try {
-  plugin = await createPlugin({ wasm: [{ data: readFileSync(workerData.wasmPath) }] }, { useWasi: true, runInWorker: false });
+  const http = Array.isArray(workerData.allowedHosts) && workerData.allowedHosts.length > 0;
+  // HTTP (--kube-proxy) is synchronous for the plugin; the Node SDK can only answer it from its
+  // own background worker, so that path trades our large stack for the SDK's worker.
+  plugin = await createPlugin(
+    { wasm: [{ data: readFileSync(workerData.wasmPath) }] },
+    http ? { useWasi: true, runInWorker: true, allowedHosts: workerData.allowedHosts } : { useWasi: true, runInWorker: false },
+  );
   parentPort.postMessage({ ready: true });
 } catch (e) {
   parentPort.postMessage({ ready: false, error: String(e && e.message ? e.message : e) });

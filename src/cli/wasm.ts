@@ -47,10 +47,16 @@ export class WardenWasm {
     this.pending.clear();
   }
 
-  static async load(wasmPath = defaultWasmPath()): Promise<WardenWasm> {
+  /**
+   * Loads plugin.wasm. `allowedHosts` turns on the plugin's HTTP function for those hosts (the
+   * `--kube-proxy` route); the Node SDK answers HTTP only from its own background worker, so the
+   * engine then runs there, with that worker's default native stack instead of ours.
+   */
+  static async load(wasmPath = defaultWasmPath(), opts: { allowedHosts?: readonly string[] } = {}): Promise<WardenWasm> {
     if (!existsSync(wasmPath)) throw new Error(`cannot read ${wasmPath} (ENOENT); run "npm run build" first`);
+    const allowedHosts = opts.allowedHosts && opts.allowedHosts.length > 0 ? [...opts.allowedHosts] : undefined;
     const worker = new Worker(new URL('./wasm-worker.mjs', import.meta.url), {
-      workerData: { wasmPath },
+      workerData: { wasmPath, allowedHosts },
       resourceLimits: { stackSizeMb: WORKER_STACK_MB },
     });
     const ready = await new Promise<{ ready: boolean; error?: string }>((resolve, reject) => {
@@ -87,4 +93,18 @@ export class WardenWasm {
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
   }
+}
+
+/** The hosts a run's plugin args need HTTP to: the `--kube-proxy` URL's host, if any. */
+export function allowedHostsFor(args: readonly string[]): string[] {
+  const hosts: string[] = [];
+  for (const a of args) {
+    if (!a.startsWith('--kube-proxy=')) continue;
+    try {
+      hosts.push(new URL(a.slice('--kube-proxy='.length)).hostname);
+    } catch {
+      // The plugin names a malformed URL itself.
+    }
+  }
+  return hosts;
 }

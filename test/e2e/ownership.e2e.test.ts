@@ -5,6 +5,7 @@
 //   1. render the chart with `helm template` (release name and namespace as the real command),
 //   2. read the live ownership metadata of the rendered objects from the server (and, for an
 //      upgrade, the previous release's keys from `helm get manifest`) into warden's `--snapshot=`,
+//      with this suite's own reader (kube.ts), and check that `warden snapshot` reads the same,
 //   3. run warden (Node core, `--mode=enforce --checks=ownership`, plus `--upgrade` /
 //      `--take-ownership` as the Helm command),
 //   4. run the real `helm install` / `helm upgrade` (no --wait; ConfigMaps, Services, ClusterRoles
@@ -21,7 +22,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseArgs } from "../../src/args";
+import type { SnapshotJson } from "../../src/checks/ownership/snapshot";
 import { runWarden } from "../../src/core";
+import { snapshotCommand } from "../../src/cli/snapshot";
 import type { Finding } from "../../src/report/finding";
 import { REPO_ROOT, helmBinary, needArtefact, installPlugin, isolatedHelmEnv, pluginName, runHelm, type HelmEnv, type RunResult } from "./helm.js";
 import { buildKube, createNamespace, createObject, getMeta, kubeBinDir, kubeCacheDir, liveSnapshot, startKube, type Kube } from "./kube.js";
@@ -144,10 +147,30 @@ async function previousManifest(release: string, namespace: string, latest = fal
   return (await helmOk(["get", "manifest", release, "--namespace", namespace, "--revision", String(rev)])).stdout;
 }
 
+/**
+ * `warden snapshot` (the CLI: kubeconfig, HTTPS, release Secrets) must read exactly what this suite's
+ * independent reader read: the same objects and states, and the same previous keys (in Helm's
+ * visiting order there, in manifest order here, so compared as sets).
+ */
+async function sameAsWardenSnapshot(s: Step, oracle: SnapshotJson): Promise<void> {
+  let stdout = "";
+  let stderr = "";
+  const code = await snapshotCommand(
+    [s.chart, "--release", s.release, "-n", s.namespace, "--kubeconfig", kube.kubeconfig, "--helm", helm, "--format", "json", ...(s.set ?? []).flatMap((v) => ["--set", v])],
+    { stdin: () => "", stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: henv.env },
+  );
+  expect(code, stderr).toBe(0);
+  const mine = JSON.parse(stdout) as SnapshotJson;
+  expect({ ...mine, p: undefined }).toEqual({ ...oracle, p: undefined });
+  expect([...(mine.p ?? [])].sort()).toEqual([...(oracle.p ?? [])].sort());
+  expect(mine.p === undefined).toBe(oracle.p === undefined);
+}
+
 async function predict(s: Step, previousOverride?: string): Promise<StepResult["warden"]> {
   const render = await helmOk(["template", s.release, s.chart, ...helmArgs(s)]);
   const previous = s.op === "upgrade" ? await previousManifest(s.release, s.namespace) : undefined;
   const snap = await liveSnapshot(kube, render.stdout, { release: s.release, namespace: s.namespace, previousManifest: previousOverride ?? previous });
+  if (previousOverride === undefined) await sameAsWardenSnapshot(s, snap.json);
   const opts = parseArgs([
     `--release=${s.release}`,
     `--namespace=${s.namespace}`,

@@ -17,7 +17,10 @@ import {
 } from './decide';
 import { goQuote, groupKind, identityKey, resourceString } from './keys';
 import { collectObjects, FILENAME_ANNOTATION, type RenderedObject } from './objects';
-import type { LiveState, OwnershipSnapshot } from './snapshot';
+import { ownershipHttp } from './host';
+import { gunzip } from './inflate';
+import { readLiveState, runLiveReader } from './live';
+import { snapshotFromJson, SnapshotError, utf8Decode, type LiveState, type OwnershipSnapshot } from './snapshot';
 import { staticProblems, type StaticProblem } from './static';
 
 export const DEFAULT_NAMESPACE = 'default';
@@ -289,8 +292,60 @@ function liveLookup(snap: OwnershipSnapshot): (o: RenderedObject) => LiveState |
   };
 }
 
+/** `--kube-proxy`: reads the live state through the host's HTTP function; findings say what went wrong. */
+function proxySnapshot(
+  documents: Parameters<Check['run']>[0]['documents'],
+  options: WardenOptions,
+  findings: Finding[],
+): OwnershipSnapshot | undefined {
+  const base = options.kubeProxy as string;
+  const fail = (message: string, fix?: string): undefined => {
+    findings.push({ check: 'ownership', rule: 'ownership/kube-proxy-failed', result: 'error', enforce: true, message, fix });
+    return undefined;
+  };
+  if (options.snapshot !== undefined) return fail('--kube-proxy and --snapshot were both given: pass one source of live state');
+  if (options.release === undefined) return fail('--kube-proxy needs --release=NAME (and --namespace=NS): the ownership check is per release');
+  const http = ownershipHttp();
+  if (http === undefined) return fail('--kube-proxy works only inside the plugin (Extism HTTP); this host cannot make requests', 'use warden snapshot / warden ownership instead');
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const reader = readLiveState(documents, {
+    release: options.release,
+    namespace,
+    gunzip: (b) => utf8Decode(Array.from(gunzip(b))),
+  });
+  let live;
+  try {
+    live = runLiveReader(reader, (req) => {
+      const r = http({ url: base + req.path, headers: { Accept: req.accept } });
+      // No HTTP response has status 0: the host did not make the request (the Node SDK without
+      // runInWorker and allowedHosts answers so, after printing "http_request is not enabled").
+      if (r.status === 0) throw new Error(`the host made no request for ${req.path} (status 0): it does not allow HTTP to this host`);
+      return r;
+    });
+  } catch (e) {
+    return fail(
+      `reading the cluster through ${base} failed: ${(e as Error).message}`,
+      'run the plugin where HTTP to that host is allowed (plugin.yaml allowedHosts; warden-exec allows the --kube-proxy host), or use warden ownership / warden snapshot',
+    );
+  }
+  for (const n of live.notes) {
+    findings.push({ check: 'ownership', rule: 'ownership/live-state-note', result: 'warn', enforce: false, message: `${n} (read through ${base})` });
+  }
+  try {
+    return snapshotFromJson(live.snapshot);
+  } catch (e) {
+    if (e instanceof SnapshotError) return fail(`the live state read through ${base} is unusable: ${e.message}`);
+    throw e;
+  }
+}
+
 export function runOwnership(documents: Parameters<Check['run']>[0]['documents'], options: WardenOptions): CheckResult {
   const result = emptyResult();
+  if (options.kubeProxy !== undefined) {
+    const snap = proxySnapshot(documents, options, result.findings);
+    if (snap === undefined) return result;
+    options = { ...options, snapshot: snap };
+  }
   const snap = options.snapshot;
   const release = options.release ?? snap?.release;
   const namespace = options.namespace ?? snap?.namespace ?? DEFAULT_NAMESPACE;
