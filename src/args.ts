@@ -4,9 +4,11 @@
 
 import { parseSnapshot, SnapshotError, type OwnershipSnapshot } from './checks/ownership/snapshot';
 import { DEFAULT_PACKS, isPackName, PACK_NAMES, type PackName } from './packs/names';
+import { checkUniqueNames, parsePolicyArg, PolicyInputError, type DeliveredPolicy } from './checks/policy/delivery';
 
 export type Mode = 'audit' | 'enforce';
-export type ReportFormat = 'text' | 'json';
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'policyreport', 'policyreport:wgpolicy'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface WardenOptions {
   mode: Mode;
@@ -30,8 +32,18 @@ export interface WardenOptions {
   upgrade: boolean;
   /** Live ownership metadata of the rendered objects (`--snapshot`), validated. */
   snapshot?: OwnershipSnapshot;
+  /** Base URL of a loopback `kubectl proxy` the plugin reads live metadata from (`--kube-proxy`). */
+  kubeProxy?: string;
   /** Built-in policy packs the policy check runs ([] = none). */
   packs: PackName[];
+  /** User policies from --policy / --policy-b64, checked and loaded (in argument order). */
+  policies: DeliveredPolicy[];
+  /** Keep policy documents the chart renders in the output (by default they are used and removed). */
+  keepPolicies: boolean;
+  /** Annotate offending objects with their findings (warden.helm.sh/findings). */
+  auditAnnotations: boolean;
+  /** Add the report to the release as an object: an openreports.io Report or a ConfigMap. */
+  reportObject?: 'policyreport' | 'configmap';
   /** Registries (or image prefixes, wildcards allowed) images may come from; [] = not checked. */
   allowedRegistries: string[];
   /** Policies (`name`) or rules (`policy/rule`) to leave out. */
@@ -44,6 +56,12 @@ export interface WardenOptions {
   ingressClass: string;
   /** Gateway API: the Gateway the generated routes attach to (default: the ingress class name). */
   gateway?: string;
+  /** Gateway API: also emit experimental-channel fields (retry, sessionPersistence, ExternalAuth). */
+  gatewayExperimental?: boolean;
+  /** Traefik: Ingress + Middlewares (default) or IngressRoute objects. */
+  ingressTraefik?: 'middlewares' | 'ingressroute';
+  /** Traefik/HAProxy: ingressClassName of rewritten Ingresses (default: traefik / haproxy). */
+  ingressNewClass?: string;
 }
 
 export const INGRESS_TARGETS = ['gateway-api', 'traefik', 'haproxy', 'openshift'] as const;
@@ -59,19 +77,33 @@ export const USAGE = `warden options (pass each with --post-renderer-args=OPTION
   --checks=LIST            comma-separated checks to run: policy,ownership,ingress (default: all)
   --skip=LIST              checks to leave out
   --report-file=PATH       warden-exec: also write the report to PATH
-  --report-format=text|json  format of the report text (default: text)
+  --report-format=F        format of the report text: text (default), json, sarif, junit, policyreport
+                           (openreports.io/v1alpha1) or policyreport:wgpolicy (wgpolicyk8s.io/v1alpha2)
   --snapshot=SNAPSHOT      live ownership metadata of the rendered objects ("ws1.<base64url JSON>" or the JSON);
                            without it the cluster-dependent ownership checks are skipped
+  --kube-proxy=URL         read that live metadata over HTTP from a "kubectl proxy" (e.g. http://127.0.0.1:8001);
+                           needs allowedHosts in plugin.yaml (see docs/ownership.md)
   --packs=LIST             built-in policy packs: pod-security-baseline, pod-security-restricted,
                            best-practices, or none
                            (default: pod-security-baseline,best-practices)
   --allowed-registries=LIST  registries images may come from (e.g. ghcr.io/acme,registry.example.com;
                            wildcards allowed); empty (default) = not checked
   --exclude-rules=LIST     policies (NAME) or rules (POLICY/RULE) to leave out
+  --policy=YAML            a Kyverno policy (ClusterPolicy/Policy, multi-document YAML allowed), repeatable
+  --policy-b64=BASE64      the same, base64-encoded (one argument is limited to 128 KiB by the OS)
+  --keep-policies          keep Kyverno policies the chart renders in the output (default: warden runs
+                           them and removes them, each reported)
+  --audit-annotations      annotate offending objects with their findings (warden.helm.sh/findings)
+  --report-object=KIND     add the report to the release: policyreport (an openreports.io/v1alpha1
+                           Report, needs its CRD) or configmap (ConfigMap warden-report-RELEASE);
+                           needs --release
   --ingress-target=T       ingress-nginx migration target: gateway-api (default), traefik, haproxy, openshift
   --ingress-mode=M         report (default: findings only), rewrite (replace Ingresses), both (add, keep Ingresses)
   --ingress-class=NAME     the ingress class migrated away from (default: nginx)
   --gateway=NAME           Gateway API: the Gateway generated routes attach to (default: the class name)
+  --gateway-experimental   Gateway API: also use experimental-channel fields (retries, session persistence, external auth)
+  --ingress-traefik=middlewares|ingressroute  Traefik output: Ingress + Middlewares (default) or IngressRoute
+  --ingress-new-class=NAME ingressClassName of rewritten Ingresses (traefik: traefik, haproxy: haproxy)
   --take-ownership         Helm runs with --take-ownership: report adoptions instead of conflicts
   --upgrade                the operation is "helm upgrade" of an existing release
   --quiet                  report failures only
@@ -112,8 +144,8 @@ function parsePackList(v: string): PackName[] {
 }
 
 /** Options taking a value; `--key=value` or `--key value`. */
-export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot', 'packs', 'allowed-registries', 'exclude-rules', 'ingress-target', 'ingress-mode', 'ingress-class', 'gateway']);
-const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'upgrade', 'report-only']);
+export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot', 'kube-proxy', 'packs', 'allowed-registries', 'exclude-rules', 'policy', 'policy-b64', 'report-object', 'ingress-target', 'ingress-mode', 'ingress-class', 'gateway', 'ingress-traefik', 'ingress-new-class']);
+const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'upgrade', 'report-only', 'keep-policies', 'audit-annotations', 'gateway-experimental']);
 
 export function defaultOptions(): WardenOptions {
   return {
@@ -125,6 +157,9 @@ export function defaultOptions(): WardenOptions {
     takeOwnership: false,
     upgrade: false,
     packs: DEFAULT_PACKS.slice(),
+    policies: [],
+    keepPolicies: false,
+    auditAnnotations: false,
     allowedRegistries: [],
     excludeRules: [],
     ingressTarget: 'gateway-api',
@@ -155,6 +190,9 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
       else if (key === 'take-ownership') o.takeOwnership = on;
       else if (key === 'upgrade') o.upgrade = on;
       else if (key === 'report-only') o.reportOnly = on;
+      else if (key === 'keep-policies') o.keepPolicies = on;
+      else if (key === 'audit-annotations') o.auditAnnotations = on;
+      else if (key === 'gateway-experimental') o.gatewayExperimental = on;
       else o.help = on;
       continue;
     }
@@ -193,10 +231,26 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
         o.reportFile = value;
         break;
       case 'report-format':
-        if (value !== 'text' && value !== 'json') {
-          throw new UsageError(`--report-format must be text or json (got "${value}")`);
+        if (!(REPORT_FORMATS as readonly string[]).includes(value)) {
+          throw new UsageError(`--report-format must be one of ${REPORT_FORMATS.join(', ')} (got "${value}")`);
         }
-        o.reportFormat = value;
+        o.reportFormat = value as ReportFormat;
+        break;
+      case 'policy':
+      case 'policy-b64':
+        try {
+          o.policies.push(...parsePolicyArg(key, value, i + 1));
+          checkUniqueNames(o.policies);
+        } catch (e) {
+          if (e instanceof PolicyInputError) throw new UsageError(e.message);
+          throw e;
+        }
+        break;
+      case 'report-object':
+        if (value !== 'policyreport' && value !== 'configmap') {
+          throw new UsageError(`--report-object must be policyreport or configmap (got "${value}")`);
+        }
+        o.reportObject = value;
         break;
       case 'packs':
         o.packs = parsePackList(value);
@@ -227,6 +281,20 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
         if (value === '') throw new UsageError('--gateway needs a name');
         o.gateway = value;
         break;
+      case 'ingress-traefik':
+        if (value !== 'middlewares' && value !== 'ingressroute') throw new UsageError(`--ingress-traefik must be middlewares or ingressroute (got "${value}")`);
+        o.ingressTraefik = value;
+        break;
+      case 'ingress-new-class':
+        if (value === '') throw new UsageError('--ingress-new-class needs a name');
+        o.ingressNewClass = value;
+        break;
+      case 'kube-proxy': {
+        const m = /^(https?):\/\/([^/?#]+)(\/[^?#]*)?$/.exec(value);
+        if (!m) throw new UsageError(`--kube-proxy must be an http:// URL of a kubectl proxy, like http://127.0.0.1:8001 (got "${value}")`);
+        o.kubeProxy = value.replace(/\/+$/, '');
+        break;
+      }
       case 'snapshot':
         try {
           o.snapshot = parseSnapshot(value);
@@ -236,6 +304,9 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
         }
         break;
     }
+  }
+  if (o.reportObject !== undefined && o.release === undefined) {
+    throw new UsageError(`--report-object=${o.reportObject} needs --release=NAME: the object is named after the release`);
   }
   return o;
 }

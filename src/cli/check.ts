@@ -12,7 +12,8 @@ import { exitCodeFor, isFailure, type ReportContext } from '../report/formats/co
 import { FORMAT_NAMES, isFormatName, renderReport, type FormatName } from '../report/formats';
 import type { Summary } from '../report/text';
 import { WARDEN_VERSION } from '../version';
-import { WardenWasm } from './wasm';
+import { allowedHostsFor, WardenWasm } from './wasm';
+import { ConfigError, resolveArgs } from './config';
 
 export const CHECK_HELP = `warden check — check a chart (or rendered manifests) the way Helm's post-renderer would
 
@@ -31,6 +32,9 @@ Rendering (passed to helm template; Helm from $HELM, else "helm" on PATH):
 
 Checks (the plugin's options, see "warden render --help"):
   --mode=audit|enforce     enforce: findings that would fail the render fail the check
+  --policy FILE|DIR        Kyverno policies to run besides the packs (*.yaml/*.yml, recursive); repeatable
+  --config FILE            the .warden.yaml to use (default: found from the chart directory, or the
+                           current one, up to the repository root); --no-config: none
   --checks=LIST, --skip=LIST, --packs=LIST, --snapshot=S, --take-ownership, --upgrade, …
                            every option of the plugin but --report-format/--report-file
 
@@ -90,6 +94,12 @@ interface CheckOptions {
   quiet: boolean;
   timestamp: boolean;
   help: boolean;
+  /** --policy FILE|DIR (read here, passed on as --policy-b64). */
+  policyPaths: string[];
+  configFile?: string;
+  noConfig: boolean;
+  /** --fail-on was given (it then wins over .warden.yaml's failOn). */
+  failOnSet: boolean;
 }
 
 const HELM_VALUED = new Map<string, string>([
@@ -103,7 +113,7 @@ const HELM_VALUED = new Map<string, string>([
   ['-a', '--api-versions'],
   ['--api-versions', '--api-versions'],
 ]);
-const OWN_VALUED = new Set(['--release', '--namespace', '-n', '--helm', '--wasm', '--format', '--output', '--fail-on', '--color']);
+const OWN_VALUED = new Set(['--release', '--namespace', '-n', '--helm', '--wasm', '--format', '--output', '--fail-on', '--color', '--policy', '--config']);
 /** The plugin's own valued options (args.ts), whatever they are: passed through as given. */
 const PLUGIN_VALUED = {
   has: (key: string) => key.startsWith('--') && VALUED_OPTIONS.has(key.slice(2)) && !OWN_VALUED.has(key) && !REPLACED.has(key),
@@ -135,6 +145,9 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions {
     quiet: false,
     timestamp: false,
     help: false,
+    policyPaths: [],
+    noConfig: false,
+    failOnSet: false,
   };
   let pendingFormat: FormatName | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -154,6 +167,9 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions {
     if (arg === '--help' || arg === '-h') o.help = true;
     else if (arg === '--quiet') o.quiet = true;
     else if (arg === '--timestamp') o.timestamp = true;
+    else if (arg === '--no-config') o.noConfig = true;
+    else if (key === '--policy') o.policyPaths.push(value as string);
+    else if (key === '--config') o.configFile = value;
     else if (PLUGIN_FLAGS.has(key)) o.pluginArgs.push(arg);
     else if (HELM_VALUED.has(key)) o.helmArgs.push(HELM_VALUED.get(key) as string, value as string);
     else if (PLUGIN_VALUED.has(key)) o.pluginArgs.push(`${key}=${value}`);
@@ -166,6 +182,7 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions {
         throw new CheckUsage(`--fail-on must be blocking, error or warning (got "${value}")`);
       }
       o.failOn = value;
+      o.failOnSet = true;
     } else if (key === '--color') {
       if (value !== 'auto' && value !== 'always' && value !== 'never') {
         throw new CheckUsage(`--color must be auto, always or never (got "${value}")`);
@@ -202,9 +219,9 @@ function reportPath(path: string, cwd: string): string {
   return rel.split(sep).join('/');
 }
 
-type Input = { kind: 'chart'; dir: string } | { kind: 'manifests'; file?: string };
+export type Input = { kind: 'chart'; dir: string } | { kind: 'manifests'; file?: string };
 
-function classify(input: string, cwd: string): Input {
+export function classify(input: string, cwd: string): Input {
   if (input === '-') return { kind: 'manifests' };
   const full = resolve(cwd, input);
   let st;
@@ -224,7 +241,7 @@ function classify(input: string, cwd: string): Input {
   return { kind: 'manifests', file: input };
 }
 
-function renderChart(o: CheckOptions, chart: string, io: CheckIo): string {
+export function renderChart(o: CheckOptions, chart: string, io: CheckIo): string {
   const env = io.env ?? process.env;
   const helm = o.helm ?? (env.HELM && env.HELM !== '' ? env.HELM : 'helm');
   const args = ['template', o.release ?? 'release-name', chart, ...o.helmArgs];
@@ -364,7 +381,24 @@ export async function checkCommand(args: readonly string[], io: CheckIo): Promis
     return 2;
   }
 
-  const pluginArgs = [...o.pluginArgs];
+  // .warden.yaml (from the chart directory, else the current one, up to the repository root)
+  // and --policy files become plugin arguments before the command line's own.
+  let pluginArgs: string[];
+  try {
+    const start = input.kind === 'chart' && !input.dir.endsWith('.tgz') ? resolve(cwd, input.dir) : cwd;
+    const r = resolveArgs({ cliArgs: o.pluginArgs, policyPaths: o.policyPaths, start, cwd, configFile: o.configFile, noConfig: o.noConfig });
+    for (const s of r.skipped) io.stderr(`warden check: ${s}: no Kyverno policy in it, left out\n`);
+    if (r.config?.failOn !== undefined && !o.failOnSet) o.failOn = r.config.failOn;
+    pluginArgs = r.pluginArgs;
+    parseArgs(pluginArgs);
+  } catch (e) {
+    progress('');
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      io.stderr(`warden check: ${e.message.split('\n' + USAGE)[0]}\n`);
+      return 2;
+    }
+    throw e;
+  }
   // The chart was rendered with this release name: the ownership checks must see the same.
   const release = o.release ?? (input.kind === 'chart' ? 'release-name' : undefined);
   if (release !== undefined) pluginArgs.push(`--release=${release}`);
@@ -373,7 +407,7 @@ export async function checkCommand(args: readonly string[], io: CheckIo): Promis
   progress(`checking ${(manifests.length / 1024).toFixed(0)} KiB of manifests…`);
   let plugin: WardenWasm;
   try {
-    plugin = await WardenWasm.load(o.wasm);
+    plugin = await WardenWasm.load(o.wasm, { allowedHosts: allowedHostsFor(pluginArgs) });
   } catch (e) {
     progress('');
     io.stderr(`warden check: ${(e as Error).message}\n`);
@@ -391,7 +425,7 @@ export async function checkCommand(args: readonly string[], io: CheckIo): Promis
     return 2;
   }
 
-  const mode = o.pluginArgs.filter((a) => a.startsWith('--mode=')).pop() === '--mode=enforce' ? 'enforce' : 'audit';
+  const mode = pluginArgs.filter((a) => a.startsWith('--mode=')).pop() === '--mode=enforce' ? 'enforce' : 'audit';
   const base: ReportContext = {
     tool: { name: 'warden', version: WARDEN_VERSION },
     target: o.input,

@@ -5,7 +5,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, UsageError, USAGE, VALUED_OPTIONS } from '../args';
 import { checkCommand } from './check';
-import { WardenWasm } from './wasm';
+import { cliPluginArgs, configCommand, ConfigError } from './config';
+import { policiesCommand } from './policies';
+import { ownershipCommand } from './ownership';
+import { ingressCommand } from './ingress';
+import { snapshotCommand } from './snapshot';
+import { testCommand } from './test';
+import { allowedHostsFor, WardenWasm } from './wasm';
 
 import { WARDEN_VERSION } from '../version';
 
@@ -17,15 +23,32 @@ Usage:
   warden check CHART|FILE|- [OPTIONS]  check a chart (rendered with helm template) or rendered
                                      manifests; print a report, write SARIF/JUnit/JSON/PolicyReport
                                      ("warden check --help" for its options)
+  warden ingress CHART|FILE|- --target T [--mode report|rewrite|both] [--output FILE]
+                                     ingress-nginx migration report per Ingress; writes the
+                                     rewritten manifests ("warden ingress --help")
+  warden ownership CHART|FILE --release R [-n NS] [--kubeconfig F]
+                                     predict Helm's ownership conflicts against a live cluster
+                                     ("warden ownership --help")
+  warden snapshot CHART|FILE --release R [-n NS] [--kubeconfig F]
+                                     read the live state for --post-renderer-args=--snapshot=
+                                     ("warden snapshot --help")
   warden render [OPTIONS] [FILE|-]   run warden on rendered manifests (stdin by default),
                                      print the result on stdout and the report on stderr
+  warden test DIR|FILE...            run Kyverno CLI tests (kyverno-test.yaml) with warden's engine
+                                     ("warden test --help" for its options)
+  warden policies list|show NAME     the built-in policy packs; print a policy's YAML
+  warden config args|validate [DIR]  .warden.yaml: check it, or print it as --post-renderer-args
   warden --version
   warden --help
 
 Options of render (the same as the plugin's --post-renderer-args):
-${USAGE.split('\n').slice(1).join('\n')}
+${USAGE.split('\n').slice(1).filter((l) => !l.startsWith('  --policy=YAML')).join('\n')}
   --wasm=PATH              plugin.wasm to run (default: the one built into this package)
   --output=FILE            write the manifests to FILE instead of stdout
+  --policy=FILE|DIR        in the CLI --policy names policy files or directories (*.yaml/*.yml,
+                           recursive), read here and passed on as --policy-b64; repeatable
+  --config=FILE            the .warden.yaml to use (default: found from the current directory up
+                           to the repository root); --no-config: none
 
 Examples:
   warden check ./chart --format sarif --output warden.sarif
@@ -61,6 +84,12 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
   if (command === 'check') {
     return checkCommand(rest, { ...io, isTTY: io === realIo ? process.stdout.isTTY === true : false, env: process.env });
   }
+  if (command === 'snapshot') return snapshotCommand(rest, { ...io, env: process.env });
+  if (command === 'ownership') return ownershipCommand(rest, { ...io, env: process.env });
+  if (command === 'ingress') return ingressCommand(rest, { ...io, env: process.env });
+  if (command === 'test') return testCommand(rest, io);
+  if (command === 'policies') return policiesCommand(rest, io);
+  if (command === 'config') return configCommand(rest, io);
   if (command !== 'render') {
     io.stderr(`warden: unknown command "${command}"\n\n${HELP}\n`);
     return 2;
@@ -68,19 +97,24 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
 
   let wasm: string | undefined;
   let output: string | undefined;
+  let configFile: string | undefined;
+  let noConfig = false;
   let file: string | undefined;
   const wardenArgs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === '--wasm' || a === '--output') {
+    if (a === '--wasm' || a === '--output' || a === '--config') {
       const v = rest[++i];
       if (v === undefined) {
         io.stderr(`warden: ${a} needs a value\n`);
         return 2;
       }
       if (a === '--wasm') wasm = v;
+      else if (a === '--config') configFile = v;
       else output = v;
     } else if (a.startsWith('--wasm=')) wasm = a.slice(7);
+    else if (a.startsWith('--config=')) configFile = a.slice(9);
+    else if (a === '--no-config') noConfig = true;
     else if (a.startsWith('--output=')) output = a.slice(9);
     else if (a.startsWith('--') || isValueOf(rest, i)) wardenArgs.push(a);
     else if (file === undefined) file = a;
@@ -90,13 +124,16 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
     }
   }
   try {
+    // .warden.yaml (found from the current directory) and --policy FILE|DIR become plugin args
+    const cwd = process.cwd();
+    wardenArgs.splice(0, wardenArgs.length, ...cliPluginArgs(wardenArgs, { start: cwd, cwd, configFile, noConfig, note: (s) => io.stderr(`warden: ${s}\n`) }));
     const opts = parseArgs(wardenArgs);
     if (opts.help) {
       io.stdout(HELP + '\n');
       return 0;
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
       io.stderr(`warden: ${e.message}\n`);
       return 2;
     }
@@ -113,7 +150,7 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
 
   let plugin: WardenWasm;
   try {
-    plugin = await WardenWasm.load(wasm);
+    plugin = await WardenWasm.load(wasm, { allowedHosts: allowedHostsFor(wardenArgs) });
   } catch (e) {
     io.stderr(`warden: ${(e as Error).message}\n`);
     return 2;

@@ -151,13 +151,27 @@ export interface IngressModel {
   tls: TlsEntry[];
   annotations: AnnotationValue[];
   features: Features;
+  /** The object's metadata as rendered (labels and other annotations survive a rewrite). */
+  metadata: Record<string, unknown>;
+}
+
+/** Read access by `namespace/name` (a Map, or a lookup that parses documents on demand). */
+export interface Lookup<V> {
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+}
+
+export interface ServiceInfo {
+  ports: { name?: string; port: number; appProtocol?: string; targetPort?: number | string }[];
+  /** Position of the Service among the input objects. */
+  index: number;
 }
 
 /** Objects next to the Ingresses that emitters may consult (Services for named ports, …). */
 export interface Related {
-  services: Map<string, { ports: { name?: string; port: number; appProtocol?: string }[] }>;
-  secrets: Set<string>;
-  configMaps: Set<string>;
+  services: Lookup<ServiceInfo>;
+  /** `namespace/name` → string data of rendered ConfigMaps (custom-headers reads them). */
+  configMapData: Lookup<Record<string, string>>;
 }
 
 export interface ParsedIngresses {

@@ -23,6 +23,7 @@ import type {
   ParsedIngresses,
   PathType,
   Related,
+  ServiceInfo,
   TlsEntry,
 } from './model';
 import { ingressLabel } from './model';
@@ -52,27 +53,48 @@ function arr(v: unknown): unknown[] {
 
 const INGRESS_API_VERSIONS = ['networking.k8s.io/v1', 'networking.k8s.io/v1beta1', 'extensions/v1beta1'];
 
-export function parseIngresses(objects: readonly unknown[], options: ParseOptions = {}): ParsedIngresses {
-  const ingressClass = options.ingressClass ?? 'nginx';
-  const notifications: Notification[] = [];
-  const related: Related = { services: new Map(), secrets: new Set(), configMaps: new Set() };
-  const ingresses: IngressModel[] = [];
+/** What an emitter needs from a v1 Service object. */
+export function serviceInfo(o: unknown, index: number): ServiceInfo {
+  const spec = isObj(o) && isObj(o.spec) ? o.spec : {};
+  const ports = arr(spec.ports).filter(isObj).map((p) => ({
+    name: str(p.name),
+    port: typeof p.port === 'number' ? p.port : 0,
+    appProtocol: str(p.appProtocol),
+    targetPort: typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? p.targetPort : undefined,
+  }));
+  return { ports, index };
+}
 
-  objects.forEach((o) => {
-    if (!isObj(o)) return;
+/** The string data of a v1 ConfigMap object, keys sorted. */
+export function configMapData(o: unknown): Record<string, string> {
+  const data: Record<string, string> = {};
+  const d = isObj(o) && isObj(o.data) ? o.data : {};
+  for (const k of Object.keys(d).sort()) if (typeof d[k] === 'string') data[k] = d[k] as string;
+  return data;
+}
+
+/** Services and ConfigMaps among plain objects, parsed eagerly. */
+export function relatedFromObjects(objects: readonly unknown[]): Related {
+  const services = new Map<string, ServiceInfo>();
+  const cms = new Map<string, Record<string, string>>();
+  objects.forEach((o, index) => {
+    if (!isObj(o) || o.apiVersion !== 'v1') return;
     const meta = isObj(o.metadata) ? o.metadata : {};
     const key = `${str(meta.namespace) ?? 'default'}/${str(meta.name) ?? ''}`;
-    if (o.kind === 'Service' && o.apiVersion === 'v1') {
-      const spec = isObj(o.spec) ? o.spec : {};
-      const ports = arr(spec.ports).filter(isObj).map((p) => ({
-        name: str(p.name),
-        port: typeof p.port === 'number' ? p.port : 0,
-        appProtocol: str(p.appProtocol),
-      }));
-      related.services.set(key, { ports });
-    } else if (o.kind === 'Secret' && o.apiVersion === 'v1') related.secrets.add(key);
-    else if (o.kind === 'ConfigMap' && o.apiVersion === 'v1') related.configMaps.add(key);
+    if (o.kind === 'Service') services.set(key, serviceInfo(o, index));
+    else if (o.kind === 'ConfigMap') cms.set(key, configMapData(o));
   });
+  return { services, configMapData: cms };
+}
+
+/**
+ * Ingresses among `objects` → the neutral model. `related` defaults to the Services and
+ * ConfigMaps among the same objects; the wiring passes lookups that parse them on demand.
+ */
+export function parseIngresses(objects: readonly unknown[], options: ParseOptions = {}, related: Related = relatedFromObjects(objects)): ParsedIngresses {
+  const ingressClass = options.ingressClass ?? 'nginx';
+  const notifications: Notification[] = [];
+  const ingresses: IngressModel[] = [];
 
   objects.forEach((o, index) => {
     if (!isObj(o) || o.kind !== 'Ingress') return;
@@ -124,6 +146,7 @@ export function parseIngresses(objects: readonly unknown[], options: ParseOption
         }),
       annotations: [],
       features: {},
+      metadata: meta,
     };
     readAnnotations(model, annotations, notifications);
     ingresses.push(model);

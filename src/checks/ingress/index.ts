@@ -15,6 +15,9 @@ export const ingressCheck: Check = {
       mode: options.ingressMode,
       ingressClass: options.ingressClass,
       gatewayName: options.gateway,
+      experimental: options.gatewayExperimental === true,
+      traefikOutput: options.ingressTraefik,
+      newIngressClass: options.ingressNewClass,
     });
     // Critical findings (snippets, dropped access control) block only when the user asked for a
     // migration (rewrite/both) in enforce mode; a report never stops a render.

@@ -1,53 +1,17 @@
 // The annotation registry: every `nginx.ingress.kubernetes.io/*` annotation of the
-// final ingress-nginx release (aliases included), one file per area. Lookups accept
+// final ingress-nginx release (aliases included), as the tables in registry.ts. Lookups accept
 // the full key or the bare name; aliases resolve to their canonical spec.
 
 import type { AnnotationSpec, TargetId, TargetMapping } from './types';
 import { TARGET_KEYS } from './types';
-import { rewriteAnnotations } from './rewrite';
-import { hostsAnnotations } from './hosts';
-import { sslAnnotations } from './ssl';
-import { backendProtocolAnnotations } from './backend-protocol';
-import { timeoutsAnnotations } from './timeouts';
-import { corsAnnotations } from './cors';
-import { authBasicAnnotations } from './auth-basic';
-import { authExternalAnnotations } from './auth-external';
-import { authTlsAnnotations } from './auth-tls';
-import { canaryAnnotations } from './canary';
-import { affinityAnnotations } from './affinity';
-import { rateLimitAnnotations } from './rate-limit';
-import { sourceRangeAnnotations } from './source-range';
-import { headersAnnotations } from './headers';
-import { snippetsAnnotations } from './snippets';
-import { mirrorAnnotations } from './mirror';
-import { loadBalanceAnnotations } from './load-balance';
-import { miscAnnotations } from './misc';
+import { REGISTRY } from './registry';
 
 export * from './types';
 
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
 
 /** Every spec, in the order of the reference table. */
-export const ANNOTATIONS: readonly AnnotationSpec[] = [
-  ...rewriteAnnotations,
-  ...hostsAnnotations,
-  ...sslAnnotations,
-  ...backendProtocolAnnotations,
-  ...timeoutsAnnotations,
-  ...corsAnnotations,
-  ...authBasicAnnotations,
-  ...authExternalAnnotations,
-  ...authTlsAnnotations,
-  ...canaryAnnotations,
-  ...affinityAnnotations,
-  ...rateLimitAnnotations,
-  ...sourceRangeAnnotations,
-  ...headersAnnotations,
-  ...snippetsAnnotations,
-  ...mirrorAnnotations,
-  ...loadBalanceAnnotations,
-  ...miscAnnotations,
-];
+export const ANNOTATIONS: readonly AnnotationSpec[] = REGISTRY;
 
 const BY_NAME = new Map<string, AnnotationSpec>();
 for (const spec of ANNOTATIONS) BY_NAME.set(spec.name, spec);

@@ -183,7 +183,8 @@ export function parseUrl(raw: string): ParseResult {
   if (scheme !== 'http' && scheme !== 'https') return bad(`"${raw}" is not an http or https URL`);
   const rest = v.slice(sep + 3);
   let end = rest.length;
-  for (const c of ['/', '?', '#']) {
+  // `$` starts an nginx variable such as $request_uri right after the authority.
+  for (const c of ['/', '?', '#', '$']) {
     const i = rest.indexOf(c);
     if (i >= 0 && i < end) end = i;
   }

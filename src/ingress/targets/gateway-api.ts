@@ -17,6 +17,8 @@ import type {
   Related,
 } from '../model';
 import { ingressLabel } from '../model';
+import type { UrlParts } from '../annotations/types';
+import { annotationValue } from './common';
 
 export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
 
@@ -25,7 +27,7 @@ export interface GatewayApiOptions {
   gatewayName?: string;
   /** Gateway class of the generated Gateway (default: the ingress class name). */
   gatewayClassName?: string;
-  /** Allow experimental-channel fields (none are emitted yet; reserved). */
+  /** Allow experimental-channel fields: retry, sessionPersistence, the ExternalAuth filter. */
   experimental?: boolean;
   /** The ingress class migrated away from (default `nginx`). */
   ingressClass?: string;
@@ -55,7 +57,16 @@ export const GATEWAY_API_TRANSLATED: readonly string[] = [
   'canary', 'canary-weight', 'canary-weight-total', 'canary-by-header', 'canary-by-header-value',
   'upstream-vhost', 'connection-proxy-header', 'server-alias',
   'proxy-connect-timeout', 'proxy-send-timeout', 'proxy-read-timeout',
+  'force-ssl-redirect', 'preserve-trailing-slash', 'custom-headers', 'mirror-target',
+  // Experimental channel (--gateway-experimental); without it each is reported with the reason.
+  'proxy-next-upstream', 'proxy-next-upstream-tries', 'auth-url', 'auth-response-headers',
+  'affinity', 'session-cookie-name', 'session-cookie-max-age', 'session-cookie-expires',
+  // Reported with their own exact reason below (no faithful equivalent).
+  'canary-by-header-pattern', 'canary-by-cookie', 'auth-tls-secret', 'auth-tls-verify-client',
 ];
+
+/** Entries of GATEWAY_API_TRANSLATED that are only reported (with their exact reason), never emitted. */
+export const GATEWAY_API_REPORTED_ONLY: readonly string[] = ['canary-by-header-pattern', 'canary-by-cookie', 'auth-tls-secret', 'auth-tls-verify-client'];
 
 /** Access control: dropping these makes the route more open than it was (fails open). */
 const ACCESS_CONTROL = [
@@ -202,9 +213,109 @@ class Emitter {
     if (f.xForwardedPrefix !== undefined && f.rewriteTarget === undefined) {
       this.note('info', 'no-effect', ing, `Ingress ${ingressLabel(ing.id)}: x-forwarded-prefix has no effect without rewrite-target in ingress-nginx; nothing is emitted`, 'nginx.ingress.kubernetes.io/x-forwarded-prefix');
     }
+    this.newerNotes(ing);
     const proto = f.backendProtocol;
     if (proto === 'AUTO_HTTP' || proto === 'FCGI') {
       this.note('warning', 'not-translated', ing, `Ingress ${ingressLabel(ing.id)}: backend-protocol ${proto} has no Gateway API equivalent; the backend is reached over plain HTTP`, 'nginx.ingress.kubernetes.io/backend-protocol');
+    }
+  }
+
+  /** Notes for the annotations translated since the first version (task: the 16 "not translated yet"). */
+  private newerNotes(ing: IngressModel): void {
+    const label = `Ingress ${ingressLabel(ing.id)}`;
+    const key = (n: string): string => ing.annotations.find((a) => a.canonical === n)?.key ?? 'nginx.ingress.kubernetes.io/' + n;
+    const has = (n: string): boolean => ing.annotations.some((a) => a.canonical === n && a.value !== undefined);
+    const exp = this.options.experimental === true;
+    if (ing.features.canary !== undefined) return;
+    if (ing.features.forceSslRedirect === true && ing.tls.length === 0) {
+      this.note('warning', 'not-translated', ing, `${label}: force-ssl-redirect without TLS on the Ingress has no faithful Gateway API equivalent: ingress-nginx decides from X-Forwarded-Proto set by the TLS-offloading load balancer, and a route cannot match "header absent or http"; configure the redirect on that load balancer`, key('force-ssl-redirect'));
+    }
+    if (annotationValue<boolean>(ing, 'preserve-trailing-slash') === false) {
+      this.note('warning', 'approximated', ing, `${label}: preserve-trailing-slash "false": ingress-nginx drops a trailing slash in its HTTPS redirect; a Gateway API redirect keeps the path as it is`, key('preserve-trailing-slash'));
+    }
+    const tlsSecret = annotationValue<{ name: string }>(ing, 'auth-tls-secret');
+    if (tlsSecret !== undefined) {
+      this.note('error', 'not-translated', ing, `${label}: auth-tls-secret (client certificates required for this host) has no per-host Gateway API form: spec.tls.frontend validates per Gateway port, so it would apply to every host on port 443 of Gateway ${this.gatewayName}; set it there by hand if that is acceptable. Leaving it out removes access control.`, key('auth-tls-secret'));
+    }
+    const retryWanted = has('proxy-next-upstream') || has('proxy-next-upstream-tries');
+    if (retryWanted && !exp) this.note('warning', 'experimental-only', ing, `${label}: proxy-next-upstream / -tries map to HTTPRoute retry, which is in Gateway API's experimental channel only; pass --gateway-experimental to emit it`, key(has('proxy-next-upstream') ? 'proxy-next-upstream' : 'proxy-next-upstream-tries'));
+    if (retryWanted && exp) {
+      const cond = (annotationValue<string>(ing, 'proxy-next-upstream') ?? 'error timeout').split(' ').filter((x) => x !== '');
+      const other = cond.filter((c) => c.slice(0, 5) !== 'http_' && c !== 'off');
+      if (other.length > 0) this.note('warning', 'approximated', ing, `${label}: proxy-next-upstream conditions ${other.join(', ')} are not status codes; HTTPRoute retry.codes lists status codes only, and retrying on connection errors is up to the implementation`, key('proxy-next-upstream'));
+      const tries = annotationValue<number>(ing, 'proxy-next-upstream-tries');
+      if (tries === 0) this.note('warning', 'approximated', ing, `${label}: proxy-next-upstream-tries "0" means no limit in ingress-nginx; Gateway API needs a number, so the default (2 retries = nginx's 3 tries) is emitted`, key('proxy-next-upstream-tries'));
+    }
+    const affinity = ing.features.affinity !== undefined;
+    if (affinity && !exp) this.note('warning', 'experimental-only', ing, `${label}: affinity cookie maps to HTTPRoute sessionPersistence, which is in the experimental channel only; pass --gateway-experimental to emit it`, key('affinity'));
+    if (affinity && exp) {
+      const lost = ['session-cookie-path', 'session-cookie-domain', 'session-cookie-samesite', 'session-cookie-secure'].filter(has);
+      this.note('warning', 'approximated', ing, `${label}: sessionPersistence has no cookie Path, Domain, SameSite or Secure attributes${lost.length > 0 ? ` (${lost.join(', ')} are dropped)` : ''}, and the implementation picks the cookie's value format; ingress-nginx's balanced mode re-balances on scale-up, Gateway API does not say`, key('affinity'));
+    }
+    const authUrl = annotationValue<UrlParts>(ing, 'auth-url');
+    if (authUrl !== undefined) {
+      const svc = serviceFromUrl(authUrl);
+      if (!exp) this.note('error', 'experimental-only', ing, `${label}: auth-url maps to the ExternalAuth filter, which is in the experimental channel only; pass --gateway-experimental. Leaving it out removes access control.`, key('auth-url'));
+      else if (svc === undefined) this.note('error', 'not-translated', ing, `${label}: auth-url ${authUrl.host} is not a Service of the cluster (<service>.<namespace>.svc…); ExternalAuth takes a backendRef only. Leaving it out removes access control.`, key('auth-url'));
+      else {
+        this.note('warning', 'approximated', ing, `${label}: auth-url becomes an ExternalAuth filter (HTTP) to Service ${svc.namespace ?? ing.id.namespace}/${svc.name}:${svc.port}${authUrl.path !== '' ? ` path ${authUrl.path}` : ''}: the auth service receives the implementation's request (not nginx's X-Original-URL/-Method headers)${svc.namespace !== undefined && svc.namespace !== ing.id.namespace ? '; a ReferenceGrant in namespace ' + svc.namespace + ' must allow it' : ''}`, key('auth-url'));
+        if (has('auth-signin')) this.note('error', 'not-translated', ing, `${label}: auth-signin (redirect to a login page on 401) has no ExternalAuth field; users get the 401 instead`, key('auth-signin'));
+      }
+    }
+    const mirror = annotationValue<UrlParts>(ing, 'mirror-target');
+    if (mirror !== undefined) {
+      const svc = serviceFromUrl(mirror);
+      const p = mirror.path;
+      if (svc === undefined) this.note('warning', 'not-translated', ing, `${label}: mirror-target ${mirror.host} is not a Service of the cluster; RequestMirror takes a backendRef only, so requests are not mirrored`, key('mirror-target'));
+      else if (p !== '' && p !== '/' && p !== '$request_uri' && p !== '/$request_uri') this.note('warning', 'approximated', ing, `${label}: mirror-target path "${p}": RequestMirror sends the request's own path; the mirror gets the original path instead`, key('mirror-target'));
+    }
+    const ch = annotationValue<{ namespace?: string; name: string }>(ing, 'custom-headers');
+    if (ch !== undefined) {
+      const ref = `${ch.namespace ?? ing.id.namespace}/${ch.name}`;
+      const data = this.related.configMapData.get(ref);
+      if (data === undefined) this.note('warning', 'not-translated', ing, `${label}: custom-headers ConfigMap ${ref} is not among the rendered objects; its headers are unknown at render time and not added`, key('custom-headers'));
+      else this.note('info', 'custom-headers', ing, `${label}: custom-headers from ConfigMap ${ref} become a ResponseHeaderModifier (${Object.keys(data).join(', ')}); ingress-nginx also filtered them through its global allowed-response-headers list, and later edits of the ConfigMap are not followed`, key('custom-headers'));
+    }
+  }
+
+  /** Filters and fields for the annotations translated since the first version. */
+  private newerRuleParts(ing: IngressModel, rule: Rule, filters: Rule[]): void {
+    const exp = this.options.experimental === true;
+    const mirror = annotationValue<UrlParts>(ing, 'mirror-target');
+    const mirrorSvc = mirror === undefined ? undefined : serviceFromUrl(mirror);
+    if (mirrorSvc !== undefined) filters.push({ requestMirror: { backendRef: mirrorSvc }, type: 'RequestMirror' });
+    const ch = annotationValue<{ namespace?: string; name: string }>(ing, 'custom-headers');
+    const data = ch === undefined ? undefined : this.related.configMapData.get(`${ch.namespace ?? ing.id.namespace}/${ch.name}`);
+    if (data !== undefined && Object.keys(data).length > 0) {
+      filters.push({ responseHeaderModifier: { set: Object.keys(data).map((k) => ({ name: k, value: data[k] })) }, type: 'ResponseHeaderModifier' });
+    }
+    if (!exp) return;
+    const authUrl = annotationValue<UrlParts>(ing, 'auth-url');
+    const authSvc = authUrl === undefined ? undefined : serviceFromUrl(authUrl);
+    if (authUrl !== undefined && authSvc !== undefined) {
+      const http: Rule = {};
+      if (authUrl.path !== '' && authUrl.path !== '/') http.path = authUrl.path;
+      const hdrs = annotationValue<string[]>(ing, 'auth-response-headers');
+      if (hdrs !== undefined && hdrs.length > 0) http.allowedResponseHeaders = hdrs;
+      filters.unshift({ externalAuth: { backendRef: authSvc, http, protocol: 'HTTP' }, type: 'ExternalAuth' });
+    }
+    if (annotationValue(ing, 'proxy-next-upstream') !== undefined || annotationValue(ing, 'proxy-next-upstream-tries') !== undefined) {
+      const cond = (annotationValue<string>(ing, 'proxy-next-upstream') ?? 'error timeout').split(' ');
+      const codes = cond.filter((c) => c.slice(0, 5) === 'http_').map((c) => Number(c.slice(5))).filter((c) => c >= 400 && c <= 599);
+      const tries = annotationValue<number>(ing, 'proxy-next-upstream-tries') ?? 3;
+      const retry: Rule = { attempts: cond.indexOf('off') >= 0 ? 0 : tries === 0 ? 2 : Math.max(0, tries - 1) };
+      if (codes.length > 0) retry.codes = codes;
+      rule.retry = retry;
+    }
+    const aff = ing.features.affinity;
+    if (aff !== undefined) {
+      const sp: Rule = { sessionName: aff.cookieName ?? 'INGRESSCOOKIE', type: 'Cookie' };
+      const age = annotationValue<number>(ing, 'session-cookie-max-age') ?? annotationValue<number>(ing, 'session-cookie-expires');
+      if (age !== undefined) {
+        sp.absoluteTimeout = gepDuration(age);
+        sp.cookieConfig = { lifetimeType: 'Permanent' };
+      }
+      rule.sessionPersistence = sp;
     }
   }
 
@@ -352,7 +463,7 @@ class Emitter {
       this.note('info', 'regex-paths', first, `Host "${g.host}" is in ingress-nginx regex mode (use-regex or rewrite-target on one of its Ingresses): every path of the host becomes a case-insensitive RegularExpression match "(?i)<path>.*"; regex dialect and anchoring are implementation-specific in Gateway API, and ingress-nginx anchored only at the start`);
     }
 
-    const sslRedirect = g.main.every((i) => i.features.sslRedirect !== false);
+    const sslRedirect = g.main.some((i) => i.features.forceSslRedirect === true) || g.main.every((i) => i.features.sslRedirect !== false);
     const spec: Rule = {};
     if (g.host !== '') spec.hostnames = [g.host].concat(this.serverAliases(g, tls !== undefined, definedHosts, claimedAliases));
     if (tls !== undefined && sslRedirect) {
@@ -473,6 +584,7 @@ class Emitter {
       filters.push({ type: 'URLRewrite', urlRewrite: { path: { replaceFullPath: rewrite, type: 'ReplaceFullPath' } } });
     }
     if (f.cors !== undefined) filters.push(corsFilter(f));
+    this.newerRuleParts(ing, rule, filters);
     if (filters.length > 0) rule.filters = filters;
     rule.matches = [match];
     if (f.timeouts !== undefined) {
@@ -651,4 +763,28 @@ function corsFilter(f: Features): Rule {
   };
   if (c.exposeHeaders.length > 0) cors.exposeHeaders = c.exposeHeaders;
   return { cors, type: 'CORS' };
+}
+
+/**
+ * A URL naming a Service of the cluster (`svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`)
+ * as a backendRef; undefined for other hosts.
+ */
+export function serviceFromUrl(url: UrlParts): Rule | undefined {
+  const parts = url.host.toLowerCase().split('.');
+  const tail = parts.slice(2).join('.');
+  if (parts.length > 2 && tail !== 'svc' && tail !== 'svc.cluster.local') return undefined;
+  if (parts.some((p) => p === '' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p))) return undefined;
+  const ref: Rule = { name: parts[0] };
+  if (parts.length >= 2) ref.namespace = parts[1];
+  ref.port = url.port ?? (url.scheme === 'https' ? 443 : 80);
+  return ref;
+}
+
+/** Whole seconds as a GEP-2257 duration without zero parts (3600 → "1h", 90 → "1m30s"). */
+export function gepDuration(seconds: number): string {
+  if (seconds <= 0) return '0s';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return (h > 0 ? `${h}h` : '') + (m > 0 ? `${m}m` : '') + (s > 0 ? `${s}s` : '');
 }

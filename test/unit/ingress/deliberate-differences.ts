@@ -33,7 +33,15 @@ const TLS_WITHOUT_SECRET: DeliberateDifference = {
   annotation: '',
 };
 
+const CUSTOM_HEADERS: DeliberateDifference = {
+  reason:
+    'custom-headers adds the response headers of a ConfigMap in ingress-nginx. ingress2gateway recognises it but drops it with a warning, so the headers disappear; when the ConfigMap is rendered with the Ingress, warden sets them with a ResponseHeaderModifier (and notes that ingress-nginx also filtered them through its global allowed-response-headers list).',
+  code: 'custom-headers',
+  annotation: 'nginx.ingress.kubernetes.io/custom-headers',
+};
+
 export const DELIBERATE_DIFFERENCES: Record<string, DeliberateDifference> = {
+  'traefik-ingress-with-custom-headers': CUSTOM_HEADERS,
   'i2gw-ssl-passthrough-testsslpassthroughfeature': TLS_WITHOUT_SECRET,
   'traefik-ingress-with-auth-tls-pass-certificate-to-upstream': TLS_WITHOUT_SECRET,
   'traefik-ingress-with-auth-tls-secret': TLS_WITHOUT_SECRET,

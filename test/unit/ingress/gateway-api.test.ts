@@ -37,9 +37,9 @@ function ingress(annotations: Record<string, string>, o: IngOpts = {}): Obj {
   return { apiVersion: o.apiVersion ?? 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: o.name ?? 'app', namespace: 'default', annotations: a }, spec };
 }
 
-function convert(objects: Obj[], options: ParseOptions = {}) {
+function convert(objects: Obj[], options: ParseOptions & { experimental?: boolean } = {}) {
   const parsed = parseIngresses(objects, options);
-  const r = emitGatewayApi(parsed);
+  const r = emitGatewayApi(parsed, { experimental: options.experimental });
   const notes: Notification[] = parsed.notifications.concat(r.notifications);
   const find = (kind: string, name?: string) => r.objects.find((x) => x.kind === kind && (name === undefined || x.metadata.name === name)) as Obj | undefined;
   const route = find('HTTPRoute', 'app-app-example-com');
@@ -317,9 +317,13 @@ describe('TLS passthrough', () => {
 describe('everything else is reported from the registry', () => {
   it.each([
     ['proxy-buffering', 'on', 'warning', 'not-translated'],
-    ['affinity', 'cookie', 'warning', 'not-implemented'],
+    ['affinity', 'cookie', 'warning', 'experimental-only'],
     ['load-balance', 'ewma', 'warning', 'not-translated'],
-    ['mirror-target', 'http://mirror/', 'warning', 'not-implemented'],
+    ['mirror-target', 'https://mirror.example.com/', 'warning', 'not-translated'],
+    ['auth-url', 'http://auth.default.svc/check', 'error', 'experimental-only'],
+    ['auth-tls-secret', 'default/ca', 'error', 'not-translated'],
+    ['force-ssl-redirect', 'true', 'warning', 'not-translated'],
+    ['preserve-trailing-slash', 'false', 'warning', 'approximated'],
   ])('%s', (name, raw, severity, code) => {
     expect(has(convert([ingress({ [name]: raw })]).notes, severity, code, name)).toBe(true);
   });
@@ -383,5 +387,49 @@ describe('Gateway API limits', () => {
     expect(routes.map((r) => [r.metadata.name, r.spec.rules.length])).toEqual([['app-app-example-com', 16], ['app-app-example-com-2', 4]]);
     expect(routes[1].spec.hostnames).toEqual(['app.example.com']);
     expect(has(c.notes, 'info', 'route-split')).toBe(true);
+  });
+});
+
+describe('annotations translated since the first version', () => {
+  it('mirror-target naming a Service becomes RequestMirror (path kept from the request)', () => {
+    const { rule, notes } = convert([ingress({ 'mirror-target': 'http://shadow.test.svc.cluster.local:8080$request_uri' })]);
+    expect(rule!.filters).toContainEqual({ requestMirror: { backendRef: { name: 'shadow', namespace: 'test', port: 8080 } }, type: 'RequestMirror' });
+    expect(notes.some((n) => n.annotation === P + 'mirror-target' && n.severity !== 'info')).toBe(false);
+  });
+
+  it('custom-headers from a rendered ConfigMap become a ResponseHeaderModifier', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hdrs', namespace: 'default' }, data: { 'X-B': '2', 'X-A': '1' } };
+    const { rule } = convert([cm, ingress({ 'custom-headers': 'default/hdrs' })]);
+    expect(rule!.filters).toContainEqual({ responseHeaderModifier: { set: [{ name: 'X-A', value: '1' }, { name: 'X-B', value: '2' }] }, type: 'ResponseHeaderModifier' });
+    expect(has(convert([ingress({ 'custom-headers': 'default/absent' })]).notes, 'warning', 'not-translated', 'custom-headers')).toBe(true);
+  });
+
+  it('force-ssl-redirect on a TLS host redirects even with ssl-redirect "false"', () => {
+    const { objects } = convert([ingress({ 'force-ssl-redirect': 'true', 'ssl-redirect': 'false' }, { tls: true } as any)]);
+    const http = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name.endsWith('-http'));
+    expect(http?.spec.rules[0].filters[0]).toEqual({ requestRedirect: { scheme: 'https', statusCode: 308 }, type: 'RequestRedirect' });
+  });
+
+  it('experimental channel: retry (tries − 1), sessionPersistence, ExternalAuth — only with --gateway-experimental', () => {
+    const ann = {
+      'proxy-next-upstream': 'error timeout http_502 http_503', 'proxy-next-upstream-tries': '4',
+      affinity: 'cookie', 'session-cookie-name': 'S', 'session-cookie-max-age': '3600',
+      'auth-url': 'http://oauth2.auth.svc.cluster.local:4180/oauth2/auth', 'auth-response-headers': 'X-Auth-Request-User',
+    };
+    const std = convert([ingress(ann)]);
+    expect(std.rule!.retry).toBeUndefined();
+    expect(std.rule!.sessionPersistence).toBeUndefined();
+    expect(has(std.notes, 'error', 'experimental-only', 'auth-url')).toBe(true);
+    const exp = convert([ingress(ann)], { experimental: true });
+    expect(exp.rule!.retry).toEqual({ attempts: 3, codes: [502, 503] });
+    expect(exp.rule!.sessionPersistence).toEqual({ absoluteTimeout: '1h', cookieConfig: { lifetimeType: 'Permanent' }, sessionName: 'S', type: 'Cookie' });
+    expect(exp.rule!.filters[0]).toEqual({
+      externalAuth: { backendRef: { name: 'oauth2', namespace: 'auth', port: 4180 }, http: { allowedResponseHeaders: ['X-Auth-Request-User'], path: '/oauth2/auth' }, protocol: 'HTTP' },
+      type: 'ExternalAuth',
+    });
+    expect(has(exp.notes, 'warning', 'approximated', 'proxy-next-upstream')).toBe(true);
+    expect(exp.notes.some((n) => n.code === 'experimental-only')).toBe(false);
+    // An auth service outside the cluster cannot be a backendRef: the Ingress fails open → error.
+    expect(has(convert([ingress({ 'auth-url': 'https://auth.example.com/check' })], { experimental: true }).notes, 'error', 'not-translated', 'auth-url')).toBe(true);
   });
 });

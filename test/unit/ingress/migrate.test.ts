@@ -46,10 +46,14 @@ describe('migrateObjects', () => {
     expect(r.patches.filter((p) => p.op === 'insert').length).toBe(2);
   });
 
-  it('other targets are not implemented yet (an error finding, no patches)', () => {
-    const r = migrateObjects(input, { target: 'traefik', mode: 'rewrite' });
-    expect(r.patches).toEqual([]);
-    expect(r.findings.some((f) => f.rule === 'ingress/target-not-implemented')).toBe(true);
+  it('other targets: an Ingress whose access control the target keeps is rewritten; snippets are dropped with it', () => {
+    const r = migrateObjects(input, { target: 'haproxy', mode: 'rewrite' });
+    expect(r.patches.filter((p) => p.op === 'remove').map((p) => (p.op === 'remove' ? p.doc : -1))).toEqual([1, 2]);
+    const inserted = r.patches.filter((p) => p.op === 'insert').map((p) => (p.op === 'insert' ? (p.value as any) : undefined));
+    expect(inserted.map((o) => o.metadata.name)).toEqual(['ok', 'open']);
+    expect(inserted[1].metadata.annotations['haproxy.org/allow-list']).toBe('10.0.0.0/8');
+    expect(JSON.stringify(inserted)).not.toContain('snippet');
+    expect(r.findings.find((f) => f.rule === 'ingress/snippet')!.result).toBe('fail');
   });
 });
 
@@ -83,5 +87,15 @@ describe('migrateIngresses on a rendered stream', () => {
     expect(body.document).toMatchObject({ index: 1, kind: 'Ingress', name: 'web', source: 'chart/templates/ingress.yaml' });
     expect(r.patches.find((p) => p.op === 'remove')).toMatchObject({ doc: 1 });
     expect(r.patches.filter((p) => p.op === 'insert').every((p) => p.op === 'insert' && p.after === 1)).toBe(true);
+  });
+});
+
+describe('plugin options of the ingress targets', () => {
+  it('parses --ingress-traefik, --ingress-new-class and --gateway-experimental, and rejects bad values', async () => {
+    const { parseArgs, UsageError } = await import('../../../src/args');
+    const o = parseArgs(['--ingress-target=traefik', '--ingress-traefik=ingressroute', '--ingress-new-class', 'edge', '--gateway-experimental']);
+    expect([o.ingressTarget, o.ingressTraefik, o.ingressNewClass, o.gatewayExperimental]).toEqual(['traefik', 'ingressroute', 'edge', true]);
+    expect(() => parseArgs(['--ingress-traefik=crd'])).toThrow(UsageError);
+    expect(() => parseArgs(['--ingress-new-class='])).toThrow(/needs a name/);
   });
 });

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIngresses } from '../../../src/ingress/parse';
 import { emitGatewayApi } from '../../../src/ingress/targets/gateway-api';
 import { listCases, loadCase, loadYamlDocs } from './corpus-helpers';
+import { validate } from './schema-validate';
 
 type Schema = Record<string, any>;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,63 +24,16 @@ const CRDS =
   process.env.WARDEN_GATEWAY_API_CRDS ??
   join(process.env.GOMODCACHE ?? join(homedir(), 'go/pkg/mod'), 'sigs.k8s.io/gateway-api@v1.5.0/config/crd/standard');
 
-function loadSchemas(): Map<string, Schema> {
+function loadSchemas(dir = CRDS): Map<string, Schema> {
   const out = new Map<string, Schema>();
-  for (const f of readdirSync(CRDS)) {
+  for (const f of readdirSync(dir)) {
     if (!f.endsWith('.yaml')) continue;
-    for (const doc of loadYamlDocs(readFileSync(join(CRDS, f), 'utf8')) as Schema[]) {
+    for (const doc of loadYamlDocs(readFileSync(join(dir, f), 'utf8')) as Schema[]) {
       if (doc.kind !== 'CustomResourceDefinition') continue;
       for (const v of doc.spec.versions) out.set(`${doc.spec.group}/${v.name}/${doc.spec.names.kind}`, v.schema.openAPIV3Schema);
     }
   }
   return out;
-}
-
-export function validate(value: unknown, schema: Schema, path: string, errors: string[]): void {
-  if (schema['x-kubernetes-int-or-string'] && (typeof value === 'number' || typeof value === 'string')) return;
-  if (schema['x-kubernetes-preserve-unknown-fields'] && schema.properties === undefined) return;
-  const t = schema.type;
-  const isObj = value !== null && typeof value === 'object' && !Array.isArray(value);
-  if (t === 'object' && !isObj) return void errors.push(`${path}: expected object`);
-  if (t === 'array' && !Array.isArray(value)) return void errors.push(`${path}: expected array`);
-  if (t === 'string' && typeof value !== 'string') return void errors.push(`${path}: expected string, got ${JSON.stringify(value)}`);
-  if (t === 'integer' && !Number.isInteger(value)) return void errors.push(`${path}: expected integer, got ${JSON.stringify(value)}`);
-  if (t === 'boolean' && typeof value !== 'boolean') return void errors.push(`${path}: expected boolean`);
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
-  if (typeof value === 'string') {
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) errors.push(`${path}: longer than ${schema.maxLength}`);
-    if (schema.minLength !== undefined && value.length < schema.minLength) errors.push(`${path}: shorter than ${schema.minLength}`);
-    if (schema.pattern !== undefined) {
-      let re: RegExp | undefined;
-      try {
-        re = new RegExp(schema.pattern);
-      } catch {
-        re = undefined;
-      }
-      if (re && !re.test(value)) errors.push(`${path}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
-    }
-  }
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${path}: below ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${path}: above ${schema.maximum}`);
-  }
-  if (Array.isArray(value)) {
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push(`${path}: more than ${schema.maxItems} items`);
-    if (schema.minItems !== undefined && value.length < schema.minItems) errors.push(`${path}: fewer than ${schema.minItems} items`);
-    if (schema.items) value.forEach((v, i) => validate(v, schema.items, `${path}[${i}]`, errors));
-  }
-  if (isObj) {
-    const obj = value as Record<string, unknown>;
-    for (const r of schema.required ?? []) if (obj[r] === undefined) errors.push(`${path}: missing required ${r}`);
-    for (const k of Object.keys(obj)) {
-      const sub = schema.properties?.[k] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      if (sub === undefined) {
-        if (schema.properties !== undefined || schema.additionalProperties === false) errors.push(`${path}.${k}: unknown field`);
-        continue;
-      }
-      validate(obj[k], sub, `${path}.${k}`, errors);
-    }
-  }
 }
 
 describe.skipIf((!existsSync(CRDS) || !existsSync(CORPUS)) && process.env.WARDEN_E2E_REQUIRE_ARTEFACTS !== '1')('gateway-api output against the Gateway API v1.5.0 CRD schemas', () => {
@@ -120,6 +74,48 @@ describe.skipIf((!existsSync(CRDS) || !existsSync(CORPUS)) && process.env.WARDEN
       }
     }
     expect(count).toBeGreaterThan(200);
+    expect(problems).toEqual([]);
+  });
+});
+
+const EXPERIMENTAL = join(dirname(CRDS), 'experimental');
+
+describe.skipIf(!existsSync(EXPERIMENTAL) && process.env.WARDEN_E2E_REQUIRE_ARTEFACTS !== '1')('gateway-api --gateway-experimental output against the experimental-channel CRDs', () => {
+  it('retry, sessionPersistence and ExternalAuth are valid experimental HTTPRoute fields', () => {
+    const schemas = loadSchemas(EXPERIMENTAL);
+    const P = 'nginx.ingress.kubernetes.io/';
+    const ing = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name: 'exp',
+        namespace: 'default',
+        annotations: {
+          [P + 'proxy-next-upstream']: 'error http_502', [P + 'proxy-next-upstream-tries']: '3', [P + 'affinity']: 'cookie',
+          [P + 'session-cookie-max-age']: '5400', [P + 'auth-url']: 'http://auth.sso.svc:9000/verify', [P + 'auth-response-headers']: 'X-User',
+          [P + 'mirror-target']: 'http://shadow$request_uri',
+        },
+      },
+      spec: { ingressClassName: 'nginx', rules: [{ host: 'exp.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+    };
+    const inputs: unknown[][] = [[ing]];
+    if (existsSync(CORPUS)) for (const name of listCases(CORPUS)) inputs.push(loadCase(CORPUS, name).input);
+    const problems: string[] = [];
+    let withExperimental = 0;
+    for (const input of inputs) {
+      for (const obj of emitGatewayApi(parseIngresses(input), { experimental: true }).objects) {
+        const [group, version] = obj.apiVersion.split('/');
+        const schema = schemas.get(`${group}/${version}/${obj.kind}`);
+        if (schema === undefined) continue; // TLSRoute etc. are checked by the standard-channel test
+        const rules = ((obj.spec as Schema).rules ?? []) as Schema[];
+        if (rules.some((r) => r.retry !== undefined || r.sessionPersistence !== undefined)) withExperimental++;
+        const errors: string[] = [];
+        const { metadata: _m, ...rest } = obj;
+        validate(rest, schema, `${obj.kind}/${obj.metadata.name}`, errors);
+        problems.push(...errors);
+      }
+    }
+    expect(withExperimental).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
 });

@@ -1,0 +1,684 @@
+// Emitter: neutral model → Traefik v3.
+//
+// 1. An Ingress whose every annotation is read by Traefik's kubernetesIngressNGINX
+//    provider (the 87 keys of pkg/provider/kubernetes/ingress-nginx/annotations.go in
+//    Traefik v3.7) is kept as it is: Traefik serves it with that provider. Snippets and the
+//    ModSecurity keys are read there too but never kept (snippets are never carried over;
+//    the WAF keys only log in Traefik OSS).
+// 2. Otherwise (or with --ingress-traefik=ingressroute) warden translates:
+//    - `middlewares` (default): an Ingress of class `traefik` (Traefik's kubernetesIngress
+//      provider) with `traefik.ingress.kubernetes.io/router.*` annotations that reference
+//      Middleware objects (traefik.io/v1alpha1). A TLS host gets a TLS router and a second
+//      Ingress `<name>-http` on the `web` entry point carrying the HTTPS redirect (Traefik
+//      routers without router.tls serve plain HTTP only). Backend settings Traefik reads
+//      from the Service (scheme, serversTransport, sticky cookies, native LB) become
+//      annotations on the rendered Service.
+//    - `ingressroute`: IngressRoute (+ IngressRouteTCP for ssl-passthrough, TraefikService
+//      for canaries) with the same Middlewares; regex paths keep nginx's anchoring and case.
+
+import { lookupAnnotation, targetMapping, type TargetId } from '../annotations/index';
+import type { Backend, IngressModel, ParsedIngresses, PathRule, Related } from '../model';
+import {
+  annotationValue,
+  goCaptures,
+  ingressCopy,
+  Notes,
+  objectName,
+  regexHosts,
+  reportUntranslated,
+  servicePort,
+  sortIngresses,
+  v1Backend,
+  v1Spec,
+  wholePathRegex,
+  type EmitResult,
+  type K8sObject,
+  type Rec,
+  type ServiceAnnotations,
+} from './common';
+
+export const TRAEFIK_API_VERSION = 'traefik.io/v1alpha1';
+const TARGET: TargetId = 'traefik';
+const R = 'traefik.ingress.kubernetes.io/';
+
+/** The annotations Traefik v3.7's kubernetesIngressNGINX provider parses (annotations.go, 87 keys). */
+export const TRAEFIK_PROVIDER_ANNOTATIONS: readonly string[] = [
+  'auth-type', 'auth-secret', 'auth-realm', 'auth-secret-type', 'auth-url', 'auth-signin', 'auth-response-headers',
+  'auth-snippet', 'auth-method', 'enable-global-auth', 'auth-tls-secret', 'auth-tls-verify-client',
+  'auth-tls-pass-certificate-to-upstream', 'force-ssl-redirect', 'ssl-redirect', 'ssl-passthrough', 'use-regex',
+  'rewrite-target', 'app-root', 'permanent-redirect', 'permanent-redirect-code', 'temporal-redirect',
+  'temporal-redirect-code', 'from-to-www-redirect', 'server-alias', 'affinity', 'affinity-canary-behavior',
+  'session-cookie-name', 'session-cookie-secure', 'session-cookie-path', 'session-cookie-domain',
+  'session-cookie-samesite', 'session-cookie-max-age', 'session-cookie-expires', 'service-upstream',
+  'upstream-hash-by', 'backend-protocol', 'proxy-ssl-secret', 'proxy-ssl-verify', 'proxy-ssl-name',
+  'proxy-ssl-server-name', 'proxy-connect-timeout', 'proxy-read-timeout', 'proxy-send-timeout',
+  'proxy-next-upstream', 'proxy-next-upstream-tries', 'proxy-next-upstream-timeout', 'proxy-http-version',
+  'enable-cors', 'cors-allow-credentials', 'cors-expose-headers', 'cors-allow-headers', 'cors-allow-methods',
+  'cors-allow-origin', 'cors-max-age', 'enable-access-log', 'whitelist-source-range', 'allowlist-source-range',
+  'limit-rpm', 'limit-rps', 'limit-burst-multiplier', 'limit-connections', 'custom-headers', 'upstream-vhost',
+  'x-forwarded-prefix', 'custom-http-errors', 'default-backend', 'proxy-request-buffering',
+  'client-body-buffer-size', 'proxy-body-size', 'proxy-buffering', 'proxy-buffer-size', 'proxy-buffers-number',
+  'proxy-max-temp-file-size', 'configuration-snippet', 'server-snippet', 'canary', 'canary-by-cookie',
+  'canary-by-header', 'canary-by-header-value', 'canary-by-header-pattern', 'canary-weight', 'canary-weight-total',
+  'enable-modsecurity', 'enable-owasp-core-rules', 'modsecurity-transaction-id', 'modsecurity-snippet',
+];
+const PROVIDER = new Set(TRAEFIK_PROVIDER_ANNOTATIONS);
+/** Parsed by the provider but not applied in Traefik OSS (they only log). */
+const LOG_ONLY = ['enable-modsecurity', 'enable-owasp-core-rules', 'modsecurity-transaction-id'];
+
+/** What the middleware / IngressRoute translation carries (canonical names). */
+export const TRAEFIK_TRANSLATED: ReadonlySet<string> = new Set([
+  'use-regex', 'rewrite-target', 'app-root', 'x-forwarded-prefix', 'permanent-redirect', 'permanent-redirect-code',
+  'temporal-redirect', 'temporal-redirect-code', 'ssl-redirect', 'force-ssl-redirect', 'ssl-passthrough', 'server-alias',
+  'backend-protocol', 'proxy-ssl-secret', 'proxy-ssl-verify', 'proxy-ssl-name', 'proxy-ssl-server-name',
+  'proxy-connect-timeout', 'proxy-read-timeout', 'proxy-body-size', 'client-body-buffer-size',
+  'enable-cors', 'cors-allow-origin', 'cors-allow-methods', 'cors-allow-headers', 'cors-expose-headers', 'cors-allow-credentials', 'cors-max-age',
+  'auth-type', 'auth-secret', 'auth-secret-type', 'auth-realm', 'auth-url', 'auth-signin', 'auth-response-headers',
+  'auth-tls-secret', 'auth-tls-verify-client', 'auth-tls-pass-certificate-to-upstream',
+  'canary', 'canary-weight', 'canary-weight-total', 'canary-by-header', 'canary-by-header-value',
+  'affinity', 'session-cookie-name', 'session-cookie-secure', 'session-cookie-path', 'session-cookie-domain',
+  'session-cookie-samesite', 'session-cookie-max-age',
+  'limit-rps', 'limit-rpm', 'limit-burst-multiplier', 'limit-connections',
+  'allowlist-source-range', 'upstream-vhost', 'service-upstream', 'enable-access-log', 'proxy-http-version',
+  'proxy-next-upstream', 'proxy-next-upstream-tries', 'proxy-next-upstream-timeout', 'proxy-send-timeout',
+  'from-to-www-redirect', 'custom-headers',
+]);
+
+/** Entries of TRAEFIK_TRANSLATED that are only reported with their exact reason (no CRD field). */
+export const TRAEFIK_REPORTED_ONLY: readonly string[] = ['proxy-send-timeout'];
+
+export interface TraefikOptions {
+  mode?: 'report' | 'rewrite' | 'both';
+  traefikOutput?: 'middlewares' | 'ingressroute';
+  newIngressClass?: string;
+  /** The class migrated away from (default nginx): the provider must be configured to serve it. */
+  ingressClass?: string;
+}
+
+interface Translation {
+  ing: IngressModel;
+  /** Middlewares in the order nginx's phases apply them. */
+  middlewares: { name: string; spec: Rec }[];
+  /** The HTTPS redirect, kept apart: only the plain-HTTP router uses it. */
+  redirect?: { name: string; spec: Rec };
+  service: Rec;
+  serversTransport?: Rec;
+  tlsOption?: Rec;
+  accessLogs?: boolean;
+  regex: boolean;
+}
+
+export function emitTraefik(parsed: ParsedIngresses, options: TraefikOptions = {}): EmitResult {
+  return new TraefikEmitter(parsed, options).run();
+}
+
+class TraefikEmitter {
+  private readonly notes = new Notes();
+  private readonly objects: { obj: K8sObject; origins: IngressModel[] }[] = [];
+  private readonly kept = new Set<IngressModel>();
+  private readonly svcAnnotations: ServiceAnnotations[] = [];
+  private readonly regexHosts: Set<string>;
+  private readonly routeMode: boolean;
+  private readonly className: string;
+  private readonly suffix: string;
+
+  constructor(private readonly parsed: ParsedIngresses, private readonly options: TraefikOptions) {
+    this.regexHosts = regexHosts(parsed);
+    this.routeMode = options.traefikOutput === 'ingressroute';
+    this.className = options.newIngressClass ?? 'traefik';
+    this.suffix = options.mode === 'both' ? '-traefik' : '';
+  }
+
+  run(): EmitResult {
+    const sorted = sortIngresses(this.parsed.ingresses);
+    const keepable = this.keepable(sorted);
+    for (const ing of sorted) {
+      if (keepable.has(ing)) this.keep(ing);
+      else this.translate(ing, sorted);
+    }
+    const order = this.objects.slice().sort((a, b) => {
+      const ka = a.obj.kind + '/' + a.obj.metadata.namespace + '/' + a.obj.metadata.name;
+      const kb = b.obj.kind + '/' + b.obj.metadata.namespace + '/' + b.obj.metadata.name;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    return {
+      objects: order.map((o) => o.obj),
+      origins: order.map((o) => o.origins),
+      notifications: this.notes.list,
+      kept: this.kept,
+      serviceAnnotations: this.svcAnnotations,
+      label: this.routeMode ? 'Traefik IngressRoute objects' : 'a Traefik Ingress and Middlewares',
+    };
+  }
+
+  /** Ingresses the NGINX provider can serve unchanged; a canary and its main Ingress go together. */
+  private keepable(sorted: IngressModel[]): Set<IngressModel> {
+    const out = new Set<IngressModel>();
+    if (this.routeMode) return out;
+    for (const ing of sorted) {
+      const blockers = ing.annotations.filter((a) => !PROVIDER.has(a.name) || a.canonical.slice(-8) === '-snippet' || LOG_ONLY.indexOf(a.canonical) >= 0);
+      if (blockers.length === 0) out.add(ing);
+    }
+    const hosts = new Map<string, IngressModel[]>();
+    for (const ing of sorted) for (const r of ing.rules) {
+      const k = ing.id.namespace + '/' + r.host;
+      hosts.set(k, (hosts.get(k) ?? []).concat([ing]));
+    }
+    for (const group of hosts.values()) {
+      if (!group.some((i) => i.features.canary !== undefined)) continue;
+      if (group.some((i) => !out.has(i))) for (const i of group) out.delete(i);
+    }
+    return out;
+  }
+
+  private keep(ing: IngressModel): void {
+    this.kept.add(ing);
+    const cls = this.options.ingressClass ?? 'nginx';
+    this.notes.add('info', 'kept', ing, `kept as it is: every annotation on it is read by Traefik's kubernetesIngressNGINX provider (Traefik v3.6+; enable providers.kubernetesIngressNGINX${cls === 'nginx' ? ', which serves ingress class "nginx" by default' : ` with ingressClass "${cls}"`})`);
+    for (const a of ing.annotations) {
+      if (a.canonical === 'proxy-http-version' && a.raw.trim() === '1.0') {
+        this.notes.add('warning', 'approximated', ing, 'proxy-http-version "1.0" is ignored by the provider; Traefik talks HTTP/1.1 to the backend', a.key);
+      }
+    }
+    // The registry's Traefik "partial" rows are the provider's documented differences.
+    for (const a of ing.annotations) {
+      const spec = lookupAnnotation(a.name);
+      if (spec === undefined || a.value === undefined || spec.value === 'snippet') continue;
+      const m = targetMapping(spec, TARGET);
+      if (m.level === 'partial') this.notes.add('warning', 'approximated', ing, `${a.key} behaves differently under Traefik: ${m.note}`, a.key);
+    }
+  }
+
+  private mwName(ing: IngressModel, what: string): string {
+    return objectName([ing.id.name, what], 253);
+  }
+
+  private ref(ing: IngressModel, name: string): string {
+    return `${ing.id.namespace}-${name}@kubernetescrd`;
+  }
+
+  private push(obj: K8sObject, origins: IngressModel[]): void {
+    this.objects.push({ obj, origins });
+  }
+
+  private translate(ing: IngressModel, all: IngressModel[]): void {
+    reportUntranslated(this.notes, ing, TARGET, 'Traefik', TRAEFIK_TRANSLATED);
+    const f = ing.features;
+    if (f.canary !== undefined) {
+      if (!this.routeMode) {
+        this.notes.add('error', 'canary-needs-ingressroute', ing, 'a canary Ingress cannot be expressed with Traefik Ingresses (weights and header routing need a TraefikService); use --ingress-traefik=ingressroute. It is not rewritten', 'canary');
+      }
+      return; // merged into the main Ingress's IngressRoute
+    }
+    const t = this.middlewares(ing);
+    if (f.sslPassthrough === true) {
+      if (!this.routeMode) {
+        this.notes.add('error', 'passthrough-needs-ingressroute', ing, 'ssl-passthrough needs an IngressRouteTCP with tls.passthrough; use --ingress-traefik=ingressroute. It is not rewritten', 'ssl-passthrough');
+        return;
+      }
+      this.passthrough(ing);
+      return;
+    }
+    for (const m of t.middlewares.concat(t.redirect !== undefined ? [t.redirect] : [])) {
+      this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'Middleware', metadata: { name: m.name, namespace: ing.id.namespace }, spec: m.spec }, [ing]);
+    }
+    if (t.serversTransport !== undefined) {
+      this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'ServersTransport', metadata: { name: this.mwName(ing, 'transport'), namespace: ing.id.namespace }, spec: t.serversTransport }, [ing]);
+    }
+    if (t.tlsOption !== undefined) {
+      this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'TLSOption', metadata: { name: this.mwName(ing, 'client-tls'), namespace: ing.id.namespace }, spec: t.tlsOption }, [ing]);
+    }
+    if (this.routeMode) this.ingressRoute(ing, t, all);
+    else this.ingress(ing, t);
+  }
+
+  /** Middlewares, service settings and TLS options for one Ingress. */
+  private middlewares(ing: IngressModel): Translation {
+    const f = ing.features;
+    const t: Translation = { ing, middlewares: [], service: {}, regex: ing.rules.some((r) => this.regexHosts.has(ing.id.namespace + '/' + r.host)) };
+    const add = (what: string, spec: Rec): void => void t.middlewares.push({ name: this.mwName(ing, what), spec });
+
+    const tlsHosts = ing.rules.some((r) => this.hasTls(ing, r.host));
+    if ((tlsHosts && f.sslRedirect !== false) || f.forceSslRedirect === true) {
+      t.redirect = { name: this.mwName(ing, 'https-redirect'), spec: { redirectScheme: { permanent: true, scheme: 'https' } } };
+      this.notes.add('info', 'redirect-status', ing, 'the HTTPS redirect is a redirectScheme Middleware (permanent): Traefik answers 301 to GET and 308 to other methods, where ingress-nginx sends 308 to all', f.forceSslRedirect === true ? 'force-ssl-redirect' : 'ssl-redirect');
+    }
+    if (f.redirect !== undefined) {
+      const r = f.redirect;
+      if (r.raw.indexOf('$') >= 0) {
+        this.notes.add('error', 'redirect-captures', ing, `${r.kind}-redirect "${r.raw}" uses nginx variables; Traefik would send them literally`, `${r.kind}-redirect`);
+      }
+      const permanent = r.code === 301 || r.code === 308;
+      add('redirect', { redirectRegex: { permanent, regex: '.*', replacement: r.raw.trim() } });
+      this.notes.add('warning', 'redirect-status', ing, `${r.kind}-redirect answers ${r.code} in ingress-nginx; a Traefik redirectRegex (permanent: ${permanent}) answers ${permanent ? '301 to GET and 308' : '302 to GET and 307'} to other methods`, `${r.kind}-redirect`);
+    }
+    if (f.appRoot !== undefined) {
+      add('app-root', { redirectRegex: { regex: '^(https?://[^/]+)/(\\?.*)?$', replacement: '${1}' + f.appRoot } });
+      this.notes.add('info', 'redirect-status', ing, `app-root: requests for "/" are redirected to ${f.appRoot} (302 to GET; Traefik sends 307 to other methods where nginx sends 302)`, 'app-root');
+    }
+    if (f.cors !== undefined) {
+      const c = f.cors;
+      const exact = c.allowOrigins.filter((o) => o.indexOf('*') < 0 || o === '*');
+      const wild = c.allowOrigins.filter((o) => o.indexOf('*') >= 0 && o !== '*');
+      const headers: Rec = {
+        accessControlAllowCredentials: c.allowCredentials,
+        accessControlAllowHeaders: c.allowHeaders,
+        accessControlAllowMethods: c.allowMethods,
+      };
+      if (exact.length > 0) headers.accessControlAllowOriginList = exact;
+      if (wild.length > 0) headers.accessControlAllowOriginListRegex = wild.map((o) => '^' + o.split('.').join('\\.').split('*').join('[a-z0-9-]+') + '$');
+      if (c.exposeHeaders.length > 0) headers.accessControlExposeHeaders = c.exposeHeaders;
+      headers.accessControlMaxAge = c.maxAge;
+      headers.addVaryHeader = true;
+      add('cors', { headers });
+      this.notes.add('info', 'cors-preflight', ing, 'enable-cors: Traefik answers preflight requests itself with 200 (ingress-nginx: 204); headers and origins are the same', 'enable-cors');
+    }
+    const allow = f.allowSourceRange;
+    if (allow !== undefined && allow.length > 0) add('allowlist', { ipAllowList: { sourceRange: allow } });
+
+    const rps = annotationValue<number>(ing, 'limit-rps');
+    const rpm = annotationValue<number>(ing, 'limit-rpm');
+    const mult = annotationValue<number>(ing, 'limit-burst-multiplier') ?? 5;
+    if (rps !== undefined || rpm !== undefined) {
+      const spec: Rec = rps !== undefined
+        ? { average: rps, burst: rps * (mult < 1 ? 5 : mult), period: '1s' }
+        : { average: rpm, burst: rpm! * (mult < 1 ? 5 : mult), period: '1m' };
+      add('rate-limit', { rateLimit: spec });
+      this.notes.add('warning', 'approximated', ing, 'limit-rps/limit-rpm become a rateLimit Middleware per client IP; Traefik rejects with 429 where ingress-nginx sends 503 (limit-req-status-code), and each Traefik replica counts separately as each nginx replica did', rps !== undefined ? 'limit-rps' : 'limit-rpm');
+    }
+    const conns = annotationValue<number>(ing, 'limit-connections');
+    if (conns !== undefined) {
+      add('in-flight', { inFlightReq: { amount: conns, sourceCriterion: { ipStrategy: { depth: 0 } } } });
+      this.notes.add('warning', 'approximated', ing, 'limit-connections becomes an inFlightReq Middleware (concurrent requests per client IP, 429 instead of 503)', 'limit-connections');
+    }
+
+    const authType = annotationValue<string>(ing, 'auth-type');
+    const authSecret = annotationValue<{ namespace?: string; name: string }>(ing, 'auth-secret');
+    if (authType !== undefined && authSecret !== undefined) {
+      if (authSecret.namespace !== undefined && authSecret.namespace !== ing.id.namespace) {
+        this.notes.add('error', 'cross-namespace-secret', ing, `auth-secret ${authSecret.namespace}/${authSecret.name} is in another namespace; a Traefik ${authType}Auth Middleware reads Secrets of its own namespace only`, 'auth-secret');
+      }
+      const spec: Rec = { secret: authSecret.name };
+      const realm = annotationValue<string>(ing, 'auth-realm');
+      if (realm !== undefined) spec.realm = realm;
+      add(authType === 'digest' ? 'digest-auth' : 'basic-auth', authType === 'digest' ? { digestAuth: spec } : { basicAuth: spec });
+      const layout = annotationValue<string>(ing, 'auth-secret-type') ?? 'auth-file';
+      this.notes.add('warning', 'secret-format', ing, `Secret ${authSecret.name}: ingress-nginx reads ${layout === 'auth-map' ? 'one key per user (auth-map)' : 'an htpasswd file under key "auth"'}; Traefik reads htpasswd lines under key "users" (or a kubernetes.io/basic-auth Secret): add that key, or every request is refused`, 'auth-secret');
+    } else if (authType !== undefined) {
+      this.notes.add('error', 'auth-incomplete', ing, 'auth-type is set without auth-secret; ingress-nginx then refuses the Ingress\'s auth config, and warden does not guess', 'auth-type');
+    }
+    const authUrl = annotationRaw(ing, 'auth-url');
+    if (authUrl !== undefined) {
+      if (authUrl.indexOf('$') >= 0) this.notes.add('error', 'auth-url-variables', ing, `auth-url "${authUrl}" uses nginx variables; a forwardAuth address is used literally`, 'auth-url');
+      const spec: Rec = { address: authUrl.trim(), trustForwardHeader: false };
+      const hdrs = annotationValue<string[]>(ing, 'auth-response-headers');
+      if (hdrs !== undefined && hdrs.length > 0) spec.authResponseHeaders = hdrs;
+      const signin = annotationRaw(ing, 'auth-signin');
+      if (signin !== undefined) spec.authSigninURL = signin.trim();
+      add('forward-auth', { forwardAuth: spec });
+      this.notes.add('info', 'forward-auth', ing, 'auth-url becomes a forwardAuth Middleware: the auth service gets the request headers (X-Forwarded-Method/-Uri instead of nginx\'s X-Original-Method/-Url)', 'auth-url');
+      const method = annotationValue<string>(ing, 'auth-method');
+      if (method !== undefined) this.notes.add('warning', 'approximated', ing, `auth-method ${method}: forwardAuth always uses GET for the auth request`, 'auth-method');
+    }
+
+    if (annotationRaw(ing, 'proxy-http-version')?.trim() === '1.0') {
+      this.notes.add('warning', 'approximated', ing, 'proxy-http-version "1.0": Traefik always talks HTTP/1.1 (or HTTP/2) to backends', 'proxy-http-version');
+    }
+    const rewrite = f.rewriteTarget ?? '';
+    const headers: Record<string, string> = {};
+    if (rewrite !== '' && f.xForwardedPrefix !== undefined) headers['X-Forwarded-Prefix'] = f.xForwardedPrefix;
+    if (f.upstreamVhost !== undefined) {
+      if (f.upstreamVhost.indexOf('$') >= 0) this.notes.add('error', 'vhost-variables', ing, `upstream-vhost "${f.upstreamVhost}" uses nginx variables; Traefik would send them literally`, 'upstream-vhost');
+      headers.Host = f.upstreamVhost;
+    }
+    if (Object.keys(headers).length > 0) add('request-headers', { headers: { customRequestHeaders: headers } });
+    const ch = annotationValue<{ namespace?: string; name: string }>(ing, 'custom-headers');
+    if (ch !== undefined) {
+      const ref = `${ch.namespace ?? ing.id.namespace}/${ch.name}`;
+      const data = this.parsed.related.configMapData.get(ref);
+      if (data === undefined) this.notes.add('warning', 'not-translated', ing, `custom-headers ConfigMap ${ref} is not among the rendered objects; its headers are unknown at render time and not added`, 'custom-headers');
+      else if (Object.keys(data).length > 0) {
+        add('response-headers', { headers: { customResponseHeaders: data } });
+        this.notes.add('info', 'custom-headers', ing, `custom-headers from ConfigMap ${ref} become customResponseHeaders (${Object.keys(data).join(', ')}); ingress-nginx also filtered them through its global allowed-response-headers list, and later ConfigMap edits are not followed`, 'custom-headers');
+      }
+    }
+    if (annotationValue<boolean>(ing, 'auth-tls-pass-certificate-to-upstream') === true) {
+      add('client-cert', { passTLSClientCert: { pem: true } });
+      this.notes.add('warning', 'approximated', ing, 'the client certificate reaches the backend in X-Forwarded-Tls-Client-Cert (Traefik) instead of ssl-client-cert (ingress-nginx): update the backend', 'auth-tls-pass-certificate-to-upstream');
+    }
+    if (rewrite !== '') {
+      const paths = Array.from(new Set(ing.rules.flatMap((r) => r.paths.map((p) => p.path)))).sort();
+      if (paths.length > 1) {
+        this.notes.add('warning', 'approximated', ing, `rewrite-target applies each path's own regex in ingress-nginx; the Middleware uses one regex matching any of ${paths.join(', ')}`, 'rewrite-target');
+      }
+      const regex = wholePathRegex(paths.length === 1 ? paths[0] : paths.map((p) => `(?:${p})`).join('|'));
+      add('rewrite', { replacePathRegex: { regex, replacement: goCaptures(rewrite) } });
+    }
+    this.retry(ing, add);
+    const body = f.bodySize;
+    const mem = annotationValue<number>(ing, 'client-body-buffer-size');
+    if ((body !== undefined && body > 0) || mem !== undefined) {
+      const buffering: Rec = {};
+      if (body !== undefined && body > 0) buffering.maxRequestBodyBytes = body;
+      if (mem !== undefined) buffering.memRequestBodyBytes = mem;
+      add('buffering', { buffering });
+      if (body !== undefined && body > 0) this.notes.add('info', 'body-size', ing, `proxy-body-size: bodies over ${body} bytes get 413, as in ingress-nginx (a buffering Middleware; Traefik buffers the request body in full)`, 'proxy-body-size');
+    }
+
+    // Backend: scheme, TLS to the backend, timeouts, stickiness.
+    const proto = f.backendProtocol;
+    if (proto === 'HTTPS' || proto === 'GRPCS') t.service.scheme = 'https';
+    else if (proto === 'GRPC') t.service.scheme = 'h2c';
+    const st: Rec = {};
+    if (proto === 'HTTPS' || proto === 'GRPCS') {
+      const tls = f.backendTls ?? {};
+      if (tls.verify !== true) st.insecureSkipVerify = true;
+      else if (tls.secret !== undefined) st.rootCAs = [{ secret: tls.secret.name }];
+      if (tls.secret !== undefined) st.certificatesSecrets = [tls.secret.name];
+      if (tls.name !== undefined) st.serverName = tls.name;
+      if (tls.secret?.namespace !== undefined && tls.secret.namespace !== ing.id.namespace) {
+        this.notes.add('error', 'cross-namespace-secret', ing, `proxy-ssl-secret ${tls.secret.namespace}/${tls.secret.name} is in another namespace; a ServersTransport reads Secrets of its own namespace only`, 'proxy-ssl-secret');
+      }
+    }
+    const timeouts = f.timeouts;
+    if (timeouts !== undefined) {
+      const ft: Rec = {};
+      if (timeouts.connect !== undefined) ft.dialTimeout = `${timeouts.connect}s`;
+      if (timeouts.send !== undefined) {
+        this.notes.add('warning', 'not-translated', ing, `proxy-send-timeout ${timeouts.send}s (nginx's idle time between two writes to the backend) has no Traefik ServersTransport setting; writes to the backend are not timed`, 'proxy-send-timeout');
+      }
+      if (timeouts.read !== undefined) {
+        ft.responseHeaderTimeout = `${timeouts.read}s`;
+        this.notes.add('warning', 'approximated', ing, `proxy-read-timeout ${timeouts.read}s is nginx's idle time between two reads; Traefik's responseHeaderTimeout limits only the wait for the response headers (a slow body is not cut)`, 'proxy-read-timeout');
+      }
+      if (Object.keys(ft).length > 0) st.forwardingTimeouts = ft;
+    }
+    if (Object.keys(st).length > 0) t.serversTransport = st;
+    if (f.affinity !== undefined) {
+      const cookie: Rec = { name: f.affinity.cookieName ?? 'INGRESSCOOKIE', httpOnly: true };
+      const path = annotationValue<string>(ing, 'session-cookie-path');
+      const domain = annotationValue<string>(ing, 'session-cookie-domain');
+      const sameSite = annotationValue<string>(ing, 'session-cookie-samesite');
+      const secure = annotationValue<boolean>(ing, 'session-cookie-secure');
+      const maxAge = annotationValue<number>(ing, 'session-cookie-max-age');
+      if (path !== undefined) cookie.path = path;
+      if (domain !== undefined) cookie.domain = domain;
+      if (sameSite !== undefined) cookie.sameSite = sameSite.toLowerCase();
+      if (secure !== undefined) cookie.secure = secure;
+      if (maxAge !== undefined) cookie.maxAge = maxAge;
+      t.service.sticky = { cookie };
+    }
+    if (annotationValue<boolean>(ing, 'service-upstream') === true) t.service.nativeLB = true;
+    if (annotationValue<boolean>(ing, 'enable-access-log') === false) t.accessLogs = false;
+
+    const caSecret = annotationValue<{ namespace?: string; name: string }>(ing, 'auth-tls-secret');
+    if (caSecret !== undefined) {
+      const mode = annotationValue<string>(ing, 'auth-tls-verify-client') ?? 'on';
+      const type = { on: 'RequireAndVerifyClientCert', optional: 'VerifyClientCertIfGiven', optional_no_ca: 'RequireAnyClientCert', off: 'NoClientCert' }[mode] ?? 'RequireAndVerifyClientCert';
+      if (mode === 'optional_no_ca') this.notes.add('warning', 'approximated', ing, 'auth-tls-verify-client optional_no_ca asks for a certificate without verifying it; Traefik\'s closest mode, RequireAnyClientCert, refuses clients without one', 'auth-tls-verify-client');
+      t.tlsOption = { clientAuth: { clientAuthType: type, secretNames: [caSecret.name] } };
+      this.notes.add('warning', 'approximated', ing, 'client certificates are checked in the TLS handshake (TLSOption): a failing client gets a handshake error instead of nginx\'s 400 page, and the option applies to every router of this host', 'auth-tls-secret');
+    }
+    return t;
+  }
+
+  /** proxy-next-upstream(-tries, -timeout) → a retry Middleware (attempts count every try, like nginx's tries). */
+  private retry(ing: IngressModel, add: (what: string, spec: Rec) => void): void {
+    const cond = annotationValue<string>(ing, 'proxy-next-upstream');
+    const tries = annotationValue<number>(ing, 'proxy-next-upstream-tries');
+    const budget = annotationValue<number>(ing, 'proxy-next-upstream-timeout');
+    if (cond === undefined && tries === undefined && budget === undefined) return;
+    const words = (cond ?? 'error timeout').split(' ').filter((w) => w !== '');
+    if (words.indexOf('off') >= 0) return; // no retries, as without a Middleware
+    const status = words.filter((w) => w.slice(0, 5) === 'http_').map((w) => w.slice(5)).filter((c) => /^[1-5][0-9][0-9]$/.test(c));
+    const network = words.indexOf('error') >= 0 || words.indexOf('timeout') >= 0;
+    if (!network && status.length === 0) return;
+    const spec: Rec = { attempts: tries === undefined || tries === 0 ? 3 : tries };
+    if (!network) spec.disableRetryOnNetworkError = true;
+    if (words.indexOf('non_idempotent') >= 0) spec.retryNonIdempotentMethod = true;
+    if (status.length > 0) spec.status = status;
+    if (budget !== undefined && budget > 0) spec.timeout = `${budget}s`;
+    add('retry', { retry: spec });
+    const lost = words.filter((w) => w !== 'error' && w !== 'timeout' && w !== 'non_idempotent' && w.slice(0, 5) !== 'http_');
+    this.notes.add('warning', 'approximated', ing, `proxy-next-upstream becomes a retry Middleware (${String(spec.attempts)} attempts in all, as nginx counts tries): Traefik treats connection errors and timeouts alike and may pick the same server again${lost.length > 0 ? `; ${lost.join(', ')} cannot be expressed` : ''}${tries === 0 ? '; tries "0" (no limit) becomes 3' : ''}`, cond !== undefined ? 'proxy-next-upstream' : 'proxy-next-upstream-tries');
+  }
+
+  /**
+   * from-to-www-redirect: for each rule host whose www / non-www twin no Ingress serves, a
+   * redirectRegex Middleware sending the twin to the host; returns [twin host, Middleware name].
+   */
+  private wwwRedirects(ing: IngressModel): [string, string][] {
+    if (ing.features.fromToWwwRedirect !== true) return [];
+    const out: [string, string][] = [];
+    for (const r of ing.rules) {
+      if (r.host === '' || r.host.charAt(0) === '*') continue;
+      const other = r.host.slice(0, 4) === 'www.' ? r.host.slice(4) : 'www.' + r.host;
+      const served = this.parsed.ingresses.some((i) => i.id.namespace === ing.id.namespace && i.rules.some((x) => x.host === other));
+      if (served) {
+        this.notes.add('info', 'www-redirect-skipped', ing, `from-to-www-redirect: "${other}" is served by an Ingress, so ingress-nginx does not redirect it, and neither does warden`, 'from-to-www-redirect');
+        continue;
+      }
+      const name = this.mwName(ing, `www-redirect-${out.length + 1}`);
+      const spec = { redirectRegex: { permanent: true, regex: `^(https?)://${other.split('.').join('\\.')}(:[0-9]+)?(.*)$`, replacement: `\${1}://${r.host}\${3}` } };
+      if (!this.objects.some((o) => o.obj.kind === 'Middleware' && o.obj.metadata.name === name && o.obj.metadata.namespace === ing.id.namespace)) {
+        this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'Middleware', metadata: { name, namespace: ing.id.namespace }, spec }, [ing]);
+      }
+      this.notes.add('info', 'redirect-status', ing, `from-to-www-redirect: "${other}" redirects to "${r.host}" on plain HTTP (Traefik answers 301 to GET and 308 to other methods; ingress-nginx sends 308)`, 'from-to-www-redirect');
+      out.push([other, name]);
+    }
+    return out;
+  }
+
+  private hasTls(ing: IngressModel, host: string): boolean {
+    return ing.tls.some((t) => t.hosts.length === 0 || t.hosts.indexOf(host) >= 0);
+  }
+
+  private serviceAnnotations(ing: IngressModel, t: Translation): void {
+    const a: Record<string, string> = {};
+    if (t.service.scheme !== undefined) a[R + 'service.serversscheme'] = String(t.service.scheme);
+    if (t.serversTransport !== undefined) a[R + 'service.serverstransport'] = this.ref(ing, this.mwName(ing, 'transport'));
+    if (t.service.nativeLB === true) a[R + 'service.nativelb'] = 'true';
+    const sticky = t.service.sticky as { cookie: Rec } | undefined;
+    if (sticky !== undefined) {
+      a[R + 'service.sticky.cookie'] = 'true';
+      for (const k of Object.keys(sticky.cookie).sort()) a[R + 'service.sticky.cookie.' + k.toLowerCase()] = String(sticky.cookie[k]);
+    }
+    if (Object.keys(a).length === 0) return;
+    const names = new Set<string>();
+    for (const r of ing.rules) for (const p of r.paths) if (p.backend?.kind === 'service') names.add(p.backend.name);
+    if (ing.defaultBackend?.kind === 'service') names.add(ing.defaultBackend.name);
+    for (const n of Array.from(names).sort()) {
+      const key = ing.id.namespace + '/' + n;
+      if (!this.parsed.related.services.has(key)) {
+        this.notes.add('warning', 'service-not-rendered', ing, `Traefik reads backend settings from Service annotations, and Service ${key} is not among the rendered objects: add ${Object.keys(a).map((k) => `${k}=${a[k]}`).join(', ')} to it`);
+        continue;
+      }
+      this.svcAnnotations.push({ service: key, annotations: a, origin: ing });
+    }
+  }
+
+  /** Ingress (+ `-http` Ingress for the redirect) for Traefik's kubernetesIngress provider. */
+  private ingress(ing: IngressModel, t: Translation): void {
+    const f = ing.features;
+    const aliases = f.serverAlias ?? [];
+    const extra = new Map<string, string[]>();
+    for (const r of ing.rules) if (r.host !== '' && aliases.length > 0) extra.set(r.host, aliases.filter((h) => !ing.rules.some((x) => x.host === h)));
+    const spec = v1Spec(ing, extra);
+    const base: Record<string, string> = {};
+    if (t.regex) {
+      base[R + 'router.pathmatcher'] = 'PathRegexp';
+      this.notes.add('warning', 'regex-paths', ing, 'the host is in ingress-nginx regex mode; Traefik PathRegexp matches the path regex anywhere in the path and case-sensitively, where nginx anchored it at the start and ignored case (use --ingress-traefik=ingressroute for an exact translation)', f.useRegex === true ? 'use-regex' : 'rewrite-target');
+    }
+    if (t.accessLogs === false) base[R + 'router.observability.accesslogs'] = 'false';
+    const mws = t.middlewares.map((m) => this.ref(ing, m.name));
+    const tls = ing.tls.length > 0;
+    const main: Record<string, string> = Object.assign({}, base);
+    if (tls) {
+      main[R + 'router.entrypoints'] = 'websecure';
+      main[R + 'router.tls'] = 'true';
+      if (t.tlsOption !== undefined) main[R + 'router.tls.options'] = this.ref(ing, this.mwName(ing, 'client-tls'));
+    } else if (t.redirect !== undefined) {
+      mws.unshift(this.ref(ing, t.redirect.name));
+    }
+    if (mws.length > 0) main[R + 'router.middlewares'] = mws.join(',');
+    this.push(ingressCopy(ing, ing.id.name + this.suffix, this.className, main, spec), [ing]);
+    if (tls) {
+      // Plain HTTP: the redirect, or (ssl-redirect: "false") the same routing without TLS.
+      const http: Record<string, string> = Object.assign({}, base);
+      http[R + 'router.entrypoints'] = 'web';
+      const httpMws = t.redirect !== undefined ? [this.ref(ing, t.redirect.name)] : t.middlewares.map((m) => this.ref(ing, m.name));
+      if (httpMws.length > 0) http[R + 'router.middlewares'] = httpMws.join(',');
+      const httpSpec = Object.assign({}, spec);
+      delete httpSpec.tls;
+      this.push(ingressCopy(ing, objectName([ing.id.name + this.suffix, 'http'], 253), this.className, http, httpSpec), [ing]);
+    }
+    const www = this.wwwRedirects(ing);
+    if (www.length > 0) {
+      // Traefik needs a backend on the rule; the redirect answers before it is used.
+      const backend = v1Backend(ing.rules.flatMap((r) => r.paths).find((p) => p.backend !== undefined)?.backend ?? ing.defaultBackend);
+      const rules = www.map(([other]) => ({ host: other, http: { paths: [{ backend, path: '/', pathType: 'Prefix' }] } }));
+      const a: Record<string, string> = { [R + 'router.middlewares']: www.map(([, mw]) => this.ref(ing, mw)).join(',') };
+      this.push(ingressCopy(ing, objectName([ing.id.name + this.suffix, 'www-redirect'], 253), this.className, a, { rules }), [ing]);
+    }
+    this.serviceAnnotations(ing, t);
+  }
+
+  private matchRule(host: string, p: PathRule, regex: boolean): string {
+    const parts: string[] = [];
+    if (host !== '') parts.push(host.charAt(0) === '*' ? `HostRegexp(\`^[a-z0-9-]+${host.slice(1).split('.').join('\\.')}$\`)` : `Host(\`${host}\`)`);
+    if (regex) parts.push(`PathRegexp(\`(?i)^${p.path}\`)`);
+    else if (p.pathType === 'Exact') parts.push(`Path(\`${p.path}\`)`);
+    else if (p.path !== '/') parts.push(`PathPrefix(\`${p.path}\`)`);
+    else parts.push('PathPrefix(`/`)');
+    return parts.join(' && ');
+  }
+
+  private serviceRef(ing: IngressModel, b: Backend | undefined, t: Translation, related: Related): Rec | undefined {
+    if (b === undefined || b.kind !== 'service') {
+      if (b !== undefined) this.notes.add('warning', 'not-translated', ing, `resource backend ${b.resourceKind}/${b.name} has no IngressRoute equivalent; the path is not translated`);
+      return undefined;
+    }
+    const port = servicePort(related, ing, b);
+    const svc: Rec = { name: b.name, port: port ?? b.portName ?? '' };
+    for (const k of Object.keys(t.service).sort()) svc[k] = t.service[k];
+    if (t.serversTransport !== undefined) svc.serversTransport = this.mwName(ing, 'transport');
+    return svc;
+  }
+
+  private ingressRoute(ing: IngressModel, t: Translation, all: IngressModel[]): void {
+    const aliases = ing.features.serverAlias ?? [];
+    const secure: Rec[] = [];
+    const plain: Rec[] = [];
+    const tls = ing.tls.length > 0;
+    for (const r of ing.rules) {
+      const regex = this.regexHosts.has(ing.id.namespace + '/' + r.host);
+      for (const host of [r.host].concat(r.host !== '' ? aliases : [])) {
+        for (const p of r.paths) {
+          const svc = this.serviceRef(ing, p.backend, t, this.parsed.related);
+          if (svc === undefined) continue;
+          const route: Rec = { kind: 'Rule', match: this.matchRule(host, p, regex) };
+          const canary = this.canaryFor(ing, r.host, p, all);
+          const services = canary !== undefined ? [{ kind: 'TraefikService', name: canary.name }] : [svc];
+          if (canary !== undefined) this.weighted(ing, canary.name, svc, canary.svc, canary.weight, canary.total);
+          if (t.middlewares.length > 0) route.middlewares = t.middlewares.map((m) => ({ name: m.name }));
+          if (t.accessLogs === false) route.observability = { accessLogs: false };
+          route.services = services;
+          secure.push(route);
+          if (canary?.header !== undefined) {
+            const h = canary.header;
+            const hv = canary.headerValue;
+            const add = (value: string, target: Rec): void => {
+              const hr = Object.assign({}, route, { match: `${route.match} && Header(\`${h}\`, \`${value}\`)`, services: [target] });
+              secure.push(hr);
+            };
+            if (hv !== undefined) add(hv, canary.svc);
+            else {
+              add('always', canary.svc);
+              add('never', svc);
+            }
+          }
+        }
+      }
+    }
+    if (tls) {
+      for (const r of secure) {
+        const p: Rec = { kind: 'Rule', match: r.match, services: r.services };
+        if (t.redirect !== undefined) p.middlewares = [{ name: t.redirect.name }];
+        else if (r.middlewares !== undefined) p.middlewares = r.middlewares;
+        plain.push(p);
+      }
+    } else if (t.redirect !== undefined) {
+      for (const r of secure) r.middlewares = ([{ name: t.redirect.name }] as Rec[]).concat((r.middlewares as Rec[] | undefined) ?? []);
+    }
+    const name = ing.id.name + this.suffix;
+    const spec: Rec = { entryPoints: tls ? ['websecure'] : ['web'], routes: secure };
+    if (tls) {
+      const secret = ing.tls.find((x) => (x.secretName ?? '') !== '')?.secretName;
+      const tlsSpec: Rec = {};
+      if (secret !== undefined) tlsSpec.secretName = secret;
+      if (t.tlsOption !== undefined) tlsSpec.options = { name: this.mwName(ing, 'client-tls') };
+      spec.tls = tlsSpec;
+      if (ing.tls.filter((x) => (x.secretName ?? '') !== '').length > 1) {
+        this.notes.add('warning', 'approximated', ing, 'the Ingress has several TLS Secrets; an IngressRoute names one (the first) — add the others to a TLSStore or their own IngressRoutes');
+      }
+    }
+    for (const [other, mw] of this.wwwRedirects(ing)) {
+      const first = secure[0];
+      if (first === undefined) break;
+      plain.push({ kind: 'Rule', match: `Host(\`${other}\`)`, middlewares: [{ name: mw }], services: first.services });
+    }
+    if (secure.length === 0) return;
+    this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'IngressRoute', metadata: { name, namespace: ing.id.namespace }, spec }, [ing]);
+    if (plain.length > 0) {
+      this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'IngressRoute', metadata: { name: objectName([name, 'http'], 253), namespace: ing.id.namespace }, spec: { entryPoints: ['web'], routes: plain } }, [ing]);
+    }
+  }
+
+  private canaryFor(ing: IngressModel, host: string, p: PathRule, all: IngressModel[]): { name: string; svc: Rec; weight: number; total: number; header?: string; headerValue?: string } | undefined {
+    for (const c of all) {
+      const cf = c.features.canary;
+      if (cf === undefined || c.id.namespace !== ing.id.namespace) continue;
+      const r = c.rules.find((x) => x.host === host);
+      const cp = r?.paths.find((x) => x.path === p.path && x.pathType === p.pathType);
+      if (cp === undefined || cp.backend?.kind !== 'service') continue;
+      const ct: Translation = { ing: c, middlewares: [], service: {}, regex: false };
+      const svc = this.serviceRef(c, cp.backend, ct, this.parsed.related);
+      if (svc === undefined) continue;
+      const total = cf.weightTotal;
+      const weight = Math.max(0, Math.min(cf.weight ?? 0, total));
+      if (cf.cookie !== undefined) this.notes.add('warning', 'not-translated', c, `canary-by-cookie ${cf.cookie} is not translated (IngressRoute rules cannot test a cookie value without a regex on the Cookie header)`, 'canary-by-cookie');
+      if (cf.headerPattern !== undefined) this.notes.add('warning', 'not-translated', c, 'canary-by-header-pattern is not translated; use a HeaderRegexp rule by hand', 'canary-by-header-pattern');
+      return { name: objectName([ing.id.name + this.suffix, 'canary', String(all.indexOf(c))], 253), svc, weight, total, header: cf.header, headerValue: cf.headerValue };
+    }
+    return undefined;
+  }
+
+  private weighted(main: IngressModel, name: string, mainSvc: Rec, canarySvc: Rec, weight: number, total: number): void {
+    if (this.objects.some((o) => o.obj.kind === 'TraefikService' && o.obj.metadata.name === name)) return;
+    const origins = [main].concat(this.parsed.ingresses.filter((c) => c.features.canary !== undefined && c.id.namespace === main.id.namespace));
+    this.push({
+      apiVersion: TRAEFIK_API_VERSION,
+      kind: 'TraefikService',
+      metadata: { name, namespace: main.id.namespace },
+      spec: { weighted: { services: [Object.assign({}, mainSvc, { weight: total - weight }), Object.assign({}, canarySvc, { weight })] } },
+    }, origins);
+  }
+
+  private passthrough(ing: IngressModel): void {
+    const routes: Rec[] = [];
+    for (const r of ing.rules) {
+      const p = r.paths.find((x) => x.backend?.kind === 'service');
+      if (p === undefined || p.backend?.kind !== 'service') continue;
+      const port = servicePort(this.parsed.related, ing, p.backend);
+      routes.push({ match: r.host === '' ? 'HostSNI(`*`)' : `HostSNI(\`${r.host}\`)`, services: [{ name: p.backend.name, port: port ?? p.backend.portName ?? '' }] });
+      if (r.paths.length > 1 || p.path !== '/') this.notes.add('warning', 'approximated', ing, `with ssl-passthrough, host "${r.host}" is routed by SNI only (as in ingress-nginx); its paths are ignored`, 'ssl-passthrough');
+    }
+    if (routes.length === 0) return;
+    this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'IngressRouteTCP', metadata: { name: ing.id.name + this.suffix, namespace: ing.id.namespace }, spec: { entryPoints: ['websecure'], routes, tls: { passthrough: true } } }, [ing]);
+  }
+}
+
+function annotationRaw(ing: IngressModel, canonical: string): string | undefined {
+  const a = ing.annotations.find((x) => x.name === canonical) ?? ing.annotations.find((x) => x.canonical === canonical);
+  return a === undefined || a.value === undefined ? undefined : a.raw;
+}
