@@ -34,12 +34,18 @@ export interface WardenOptions {
   snapshot?: OwnershipSnapshot;
   /** Base URL of a loopback `kubectl proxy` the plugin reads live metadata from (`--kube-proxy`). */
   kubeProxy?: string;
+  /** Helm runs with --force-conflicts: its server-side apply overwrites other managers' fields. */
+  forceConflicts?: boolean;
+  /** Helm's --server-side (install: true|false, default true; upgrade: true|false|auto, default auto). */
+  serverSide?: 'true' | 'false' | 'auto';
   /** Built-in policy packs the policy check runs ([] = none). */
   packs: PackName[];
   /** User policies from --policy / --policy-b64, checked and loaded (in argument order). */
   policies: DeliveredPolicy[];
   /** Keep policy documents the chart renders in the output (by default they are used and removed). */
   keepPolicies: boolean;
+  /** Apply the changes of mutating policies to the output (false: --no-mutate, report them only). */
+  mutate: boolean;
   /** Annotate offending objects with their findings (warden.helm.sh/findings). */
   auditAnnotations: boolean;
   /** Add the report to the release as an object: an openreports.io Report or a ConfigMap. */
@@ -93,6 +99,8 @@ export const USAGE = `warden options (pass each with --post-renderer-args=OPTION
   --policy-b64=BASE64      the same, base64-encoded (one argument is limited to 128 KiB by the OS)
   --keep-policies          keep Kyverno policies the chart renders in the output (default: warden runs
                            them and removes them, each reported)
+  --no-mutate              report what mutating policies (mutate rules, MutatingPolicy) would change
+                           without changing the output; validation then sees the unchanged objects
   --audit-annotations      annotate offending objects with their findings (warden.helm.sh/findings)
   --report-object=KIND     add the report to the release: policyreport (an openreports.io/v1alpha1
                            Report, needs its CRD) or configmap (ConfigMap warden-report-RELEASE);
@@ -106,6 +114,8 @@ export const USAGE = `warden options (pass each with --post-renderer-args=OPTION
   --ingress-new-class=NAME ingressClassName of rewritten Ingresses (traefik: traefik, haproxy: haproxy)
   --take-ownership         Helm runs with --take-ownership: report adoptions instead of conflicts
   --upgrade                the operation is "helm upgrade" of an existing release
+  --force-conflicts        Helm runs with --force-conflicts: report overwritten fields instead of apply conflicts
+  --server-side=true|false|auto  Helm's --server-side, when not its default (apply conflicts exist only server-side)
   --quiet                  report failures only
   --report-only            never fail the render; the report's exitCode says whether findings block (for CI tools)
   --help                   show this text (as the plugin's error, since Helm shows nothing else)`;
@@ -144,8 +154,8 @@ function parsePackList(v: string): PackName[] {
 }
 
 /** Options taking a value; `--key=value` or `--key value`. */
-export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot', 'kube-proxy', 'packs', 'allowed-registries', 'exclude-rules', 'policy', 'policy-b64', 'report-object', 'ingress-target', 'ingress-mode', 'ingress-class', 'gateway', 'ingress-traefik', 'ingress-new-class']);
-const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'upgrade', 'report-only', 'keep-policies', 'audit-annotations', 'gateway-experimental']);
+export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['mode', 'release', 'namespace', 'checks', 'skip', 'report-file', 'report-format', 'snapshot', 'kube-proxy', 'packs', 'allowed-registries', 'exclude-rules', 'policy', 'policy-b64', 'report-object', 'ingress-target', 'ingress-mode', 'ingress-class', 'gateway', 'ingress-traefik', 'ingress-new-class', 'server-side']);
+const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'force-conflicts', 'upgrade', 'report-only', 'keep-policies', 'no-mutate', 'audit-annotations', 'gateway-experimental']);
 
 export function defaultOptions(): WardenOptions {
   return {
@@ -159,6 +169,7 @@ export function defaultOptions(): WardenOptions {
     packs: DEFAULT_PACKS.slice(),
     policies: [],
     keepPolicies: false,
+    mutate: true,
     auditAnnotations: false,
     allowedRegistries: [],
     excludeRules: [],
@@ -188,9 +199,11 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
       const on = value !== 'false';
       if (key === 'quiet') o.quiet = on;
       else if (key === 'take-ownership') o.takeOwnership = on;
+      else if (key === 'force-conflicts') o.forceConflicts = on;
       else if (key === 'upgrade') o.upgrade = on;
       else if (key === 'report-only') o.reportOnly = on;
       else if (key === 'keep-policies') o.keepPolicies = on;
+      else if (key === 'no-mutate') o.mutate = !on;
       else if (key === 'audit-annotations') o.auditAnnotations = on;
       else if (key === 'gateway-experimental') o.gatewayExperimental = on;
       else o.help = on;
@@ -288,6 +301,10 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
       case 'ingress-new-class':
         if (value === '') throw new UsageError('--ingress-new-class needs a name');
         o.ingressNewClass = value;
+        break;
+      case 'server-side':
+        if (value !== 'true' && value !== 'false' && value !== 'auto') throw new UsageError(`--server-side must be true, false or auto (got "${value}")`);
+        o.serverSide = value;
         break;
       case 'kube-proxy': {
         const m = /^(https?):\/\/([^/?#]+)(\/[^?#]*)?$/.exec(value);

@@ -67,7 +67,21 @@ export function applyPatches(documents: readonly SourceDocument[], patches: read
           document: doc.ref,
         });
       } else {
-        pieces.push({ kind: 'changed', doc, text: editDocument(doc, list) });
+        const edit = editDocument(doc, list);
+        pieces.push({ kind: 'changed', doc, text: edit.text });
+        if (edit.dropped.length > 0) {
+          findings.push({
+            check: 'read',
+            rule: 'apply/edits-dropped',
+            result: 'error',
+            enforce: false,
+            message:
+              `the document was replaced (${edit.replacedBy}), so ${edit.dropped.length} edit(s) of it were not applied: ` +
+              `${[...new Set(edit.dropped)].join('; ')}. The replacement was made from the document as rendered`,
+            fix: 'run the two checks in separate passes, or exclude this object from one of them',
+            document: doc.ref,
+          });
+        }
       }
     }
     pushInserts(doc.index);
@@ -75,28 +89,18 @@ export function applyPatches(documents: readonly SourceDocument[], patches: read
   return { pieces, findings };
 }
 
-function editDocument(doc: SourceDocument, patches: readonly Patch[]): string {
-  let replaced: string | undefined;
-  let edited = false;
+function editDocument(doc: SourceDocument, patches: readonly Patch[]): { text: string; dropped: string[]; replacedBy?: string } {
+  const replacement = patches.find((p) => p.op === 'replace');
+  if (replacement !== undefined && replacement.op === 'replace') {
+    // A replacement (e.g. an Ingress rewritten for another controller) wins; edits other checks
+    // made to the same document are reported, never silently merged or lost.
+    const dropped = patches.filter((p) => p.op === 'set' || p.op === 'delete').map((p) => p.reason);
+    return { text: markerOf(doc) + stringify(replacement.value, STRINGIFY_OPTIONS), dropped, replacedBy: replacement.reason };
+  }
   const ydoc = doc.yaml();
   for (const p of patches) {
-    switch (p.op) {
-      case 'replace':
-        replaced = markerOf(doc) + stringify(p.value, STRINGIFY_OPTIONS);
-        break;
-      case 'set':
-        ydoc.setIn(p.path, ydoc.createNode(p.value));
-        edited = true;
-        break;
-      case 'delete':
-        ydoc.deleteIn(p.path);
-        edited = true;
-        break;
-    }
+    if (p.op === 'set') ydoc.setIn(p.path, ydoc.createNode(p.value));
+    else if (p.op === 'delete') ydoc.deleteIn(p.path);
   }
-  if (replaced !== undefined && !edited) return replaced;
-  if (replaced !== undefined) {
-    throw new Error(`internal error: document ${doc.index + 1} is both replaced and edited`);
-  }
-  return String(ydoc);
+  return { text: String(ydoc), dropped: [] };
 }

@@ -118,7 +118,7 @@ const OWN_VALUED = new Set(['--release', '--namespace', '-n', '--helm', '--wasm'
 const PLUGIN_VALUED = {
   has: (key: string) => key.startsWith('--') && VALUED_OPTIONS.has(key.slice(2)) && !OWN_VALUED.has(key) && !REPLACED.has(key),
 };
-const PLUGIN_FLAGS = new Set(['--take-ownership', '--upgrade']);
+const PLUGIN_FLAGS = new Set(['--take-ownership', '--upgrade', '--no-mutate']);
 /** Plugin options `warden check` replaces with its own. */
 const REPLACED = new Map([
   ['--report-format', 'use --format (several allowed)'],

@@ -58,6 +58,8 @@ interface KeySpec {
   values?: readonly string[];
   /** The plugin option it becomes (lists joined with commas; bools as flags). */
   arg?: string;
+  /** Bools: the flag says the opposite of the key (`mutate: false` is `--no-mutate=true`). */
+  inverted?: boolean;
   keys?: Record<string, KeySpec>;
   doc: string;
 }
@@ -70,6 +72,7 @@ const SCHEMA: Record<string, KeySpec> = {
   policies: { kind: 'list', doc: 'policy files or directories (relative to this file)' },
   allowedRegistries: { kind: 'list', arg: 'allowed-registries', doc: 'registries images may come from' },
   excludeRules: { kind: 'list', arg: 'exclude-rules', doc: 'policies (NAME) or rules (POLICY/RULE) to leave out' },
+  mutate: { kind: 'bool', arg: 'no-mutate', inverted: true, doc: 'apply mutating policies to the output (default true; false reports only)' },
   keepPolicies: { kind: 'bool', arg: 'keep-policies', doc: 'keep Kyverno policies the chart renders in the output' },
   auditAnnotations: { kind: 'bool', arg: 'audit-annotations', doc: 'annotate offending objects with their findings' },
   reportObject: { kind: 'string', values: ['policyreport', 'configmap'], arg: 'report-object', doc: 'add the report to the release' },
@@ -144,7 +147,7 @@ export function parseConfig(text: string, file: string): WardenConfig {
           break;
         case 'bool':
           if (typeof value !== 'boolean') throw new ConfigError(`${where}: ${name} must be true or false (got ${JSON.stringify(value)})`);
-          if (spec.arg) out.args.push(`--${spec.arg}=${value}`);
+          if (spec.arg) out.args.push(`--${spec.arg}=${spec.inverted ? !value : value}`);
           break;
         case 'string': {
           if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`${where}: ${name} must be text (got ${JSON.stringify(value)})`);

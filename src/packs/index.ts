@@ -9,6 +9,7 @@ import { parseKindSelector } from '../policy/match/match';
 import { isMap } from '../policy/operators/value';
 import { describeCelPolicy, isCelValidationPolicy } from '../policy/validating-policy';
 import { celRuleProblems } from '../policy/cel/validate-cel';
+import { describeMutatingPolicy, isMutatingPolicy } from '../policy/mutate/mutating-policy';
 import { PACK_NAMES, type PackName } from './names';
 import { PACK_SOURCES } from './sources.generated';
 
@@ -29,6 +30,12 @@ export interface LoadedPolicy {
   kinds: ReadonlySet<string> | 'any';
   /** Failure action per rule name (rule override, else the policy's); undefined = not set. */
   actions: ReadonlyMap<string, FailureAction | undefined>;
+  /** It changes objects: mutate rules (ClusterPolicy/Policy) or a MutatingPolicy. */
+  mutates?: boolean;
+  /** It has validation rules (false for a MutatingPolicy or a policy of mutate rules only). */
+  validates?: boolean;
+  /** Why it cannot be applied to rendered objects (a MutatingPolicy for existing cluster objects). */
+  notAtRenderTime?: string;
 }
 
 export class PolicyLoadError extends Error {}
@@ -66,6 +73,7 @@ function filterKinds(block: unknown, out: Set<string>): boolean {
 /** Checks a policy and precomputes its kind index and failure actions; throws PolicyLoadError. */
 export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
   if (isMap(policy) && isCelValidationPolicy(policy)) return loadCelPolicy(policy, source);
+  if (isMap(policy) && isMutatingPolicy(policy)) return loadMutatingPolicy(policy, source);
   if (!isMap(policy) || !isLegacyPolicy(policy)) throw new PolicyLoadError(`${source}: not a kyverno.io ClusterPolicy or Policy`);
   const name = policyName(policy);
   if (name === '') throw new PolicyLoadError(`${source}: the policy has no metadata.name`);
@@ -76,6 +84,8 @@ export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
   const kinds = new Set<string>();
   let anyKind = false;
   const actions = new Map<string, FailureAction | undefined>();
+  let mutates = false;
+  let validates = false;
   // Every kind the policy's rules can see: the original rules for Pod, generated ones for controllers.
   const all = new Map<string, Record<string, unknown>>();
   for (const r of rulesForKind(policy, 'Pod')) all.set(String(r.name), r);
@@ -83,8 +93,11 @@ export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
   for (const rule of all.values()) {
     const ruleName = String(rule.name ?? '');
     if (ruleName === '') throw new PolicyLoadError(`${source}: policy ${name} has a rule without a name`);
-    const unsupported = unsupportedFeature(rule);
+    // mutate rules run in the mutation phase of the policy check (before validation).
+    const unsupported = rule.mutate !== undefined ? undefined : unsupportedFeature(rule);
     if (unsupported) throw new PolicyLoadError(`${source}: policy ${name}, rule ${ruleName}: ${unsupported} is not supported`);
+    if (rule.mutate !== undefined) mutates = true;
+    else validates = true;
     const celProblems = celRuleProblems(rule);
     if (celProblems.length > 0) throw new PolicyLoadError(`${source}: policy ${name}, rule ${ruleName}: ${celProblems.join('; ')}`);
     if (filterKinds(rule.match, kinds)) anyKind = true;
@@ -100,6 +113,29 @@ export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
     severity: annotation(policy, 'policies.kyverno.io/severity'),
     kinds: anyKind ? 'any' : kinds,
     actions,
+    mutates,
+    validates,
+  };
+}
+
+/** MutatingPolicy: expressions compiled now, kinds from matchConstraints. */
+function loadMutatingPolicy(policy: Record<string, unknown>, source: string): LoadedPolicy {
+  const name = policyName(policy);
+  if (name === '') throw new PolicyLoadError(`${source}: the policy has no metadata.name`);
+  const info = describeMutatingPolicy(policy);
+  if (info.problems.length > 0) throw new PolicyLoadError(`${source}: ${String(policy.kind)} ${name}: ${info.problems.join('; ')}`);
+  return {
+    name,
+    source,
+    policy,
+    title: annotation(policy, 'policies.kyverno.io/title'),
+    category: annotation(policy, 'policies.kyverno.io/category'),
+    severity: annotation(policy, 'policies.kyverno.io/severity'),
+    kinds: info.kinds,
+    actions: new Map(),
+    mutates: true,
+    validates: false,
+    ...(info.notAtRenderTime ? { notAtRenderTime: info.notAtRenderTime } : {}),
   };
 }
 

@@ -402,6 +402,19 @@ const KNOWN_KINDS = [
 ];
 const KIND_OF_RESOURCE = new Map(KNOWN_KINDS.map((k) => [resourceOfKind(k), k]));
 
+/** Kinds a CEL policy's matchConstraints (and generated controller variants) can match; `any` when unknown. */
+export function celPolicyKinds(policy: Obj): Set<string> | 'any' {
+  const resources = celPolicyResources(policy);
+  if (resources === 'any') return 'any';
+  const kinds = new Set<string>();
+  for (const r of resources) {
+    const k = KIND_OF_RESOURCE.get(r);
+    if (k === undefined) return 'any';
+    kinds.add(k);
+  }
+  return kinds;
+}
+
 export interface CelPolicyInfo {
   /** Kinds its matchConstraints (and generated controller variants) can match; `any` when unknown. */
   kinds: Set<string> | 'any';
@@ -442,18 +455,7 @@ export function describeCelPolicy(policy: Obj): CelPolicyInfo {
       problems.push(`${where} '${short(e)}': ${errText(err)}`);
     }
   }
-  const resources = celPolicyResources(policy);
-  let kinds: Set<string> | 'any' = new Set<string>();
-  if (resources === 'any') kinds = 'any';
-  else
-    for (const r of resources) {
-      const k = KIND_OF_RESOURCE.get(r);
-      if (k === undefined) {
-        kinds = 'any';
-        break;
-      }
-      kinds.add(k);
-    }
+  const kinds = celPolicyKinds(policy);
   const va = list(spec.validationActions);
   const action = va.length === 0 ? undefined : va.indexOf('Deny') >= 0 ? 'enforce' : 'audit';
   const actions = new Map<string, 'audit' | 'enforce' | undefined>();

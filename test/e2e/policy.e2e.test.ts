@@ -153,6 +153,80 @@ describe(`user policies through --post-renderer-args (Helm ${HELM}, warden-exec)
   });
 });
 
+// A mutate policy: a default team label (added only when absent) and a pod securityContext.
+const MUTATE_POLICY = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: add-team
+spec:
+  rules:
+    - name: default-team
+      match:
+        any:
+          - resources:
+              kinds: [Deployment]
+      mutate:
+        patchStrategicMerge:
+          metadata:
+            labels:
+              +(team): platform
+    - name: non-root
+      match:
+        any:
+          - resources:
+              kinds: [Deployment]
+      mutate:
+        patchesJson6902: |-
+          - op: add
+            path: /spec/template/spec/securityContext/seccompProfile
+            value: {type: RuntimeDefault}
+`;
+
+describe(`policies that mutate (Helm ${HELM}, warden-exec)`, () => {
+  test("--policy-b64 with mutate rules changes the output in place; validation sees the mutated object; --no-mutate only reports", async (ctx) => {
+    needArtefact(ctx, HAS_WARDEN_EXEC, "dist/warden-exec/");
+    const reportFile = path.join(h.root, "mutate.txt");
+    const policies = [`--policy-b64=${b64(MUTATE_POLICY)}`, `--policy-b64=${b64(TEAM_POLICY)}`];
+    const base = ["--post-renderer", exec, ...pr("--mode=enforce", "--packs=none", "--checks=policy", `--report-file=${reportFile}`, ...policies)];
+    const identity = await template(WEBAPP, ["--post-renderer", IDENTITY_PLUGIN]);
+    expectOk(identity, "helm template (identity)");
+
+    // mutate first, then validate: the team label the policy adds satisfies the enforced TEAM_POLICY
+    const mutated = await template(WEBAPP, base);
+    expectOk(mutated, "helm template with a mutate policy");
+    const out = objects(mutated.stdout);
+    const before = objects(identity.stdout);
+    const dep = out.find((o) => o.kind === "Deployment")!;
+    expect(dep.metadata.labels.team).toBe("platform");
+    expect(dep.spec.template.spec.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+    // only the Deployment changed: every other document is byte-identical, and the Deployment differs
+    // from the original exactly by the mutation
+    const docs = (s: string) => s.split(/^---\n/m).filter((d) => d !== "");
+    const [a, b] = [docs(mutated.stdout), docs(identity.stdout)];
+    expect(a.length).toBe(b.length);
+    const changed = a.map((d, i) => (d === b[i] ? "" : (objects(d)[0]?.kind ?? "?"))).filter((k) => k !== "");
+    expect(changed).toEqual(["Deployment"]);
+    const orig = before.find((o) => o.kind === "Deployment")!;
+    delete dep.metadata.labels.team;
+    delete dep.spec.template.spec.securityContext.seccompProfile;
+    expect(dep).toEqual(orig);
+    const report = await readFile(reportFile, "utf8");
+    expect(report).toContain("add-team/default-team");
+    expect(report).toContain("Deployment/web-webapp mutated: added /metadata/labels/team");
+    expect(report).toContain("Deployment/web-webapp mutated: added /spec/template/spec/securityContext/seccompProfile");
+
+    // --no-mutate: the output is not changed, so the unlabelled Deployment fails the enforced policy
+    const reported = await template(WEBAPP, [...base, ...pr("--no-mutate")]);
+    expect(reported.code).not.toBe(0);
+    const blocked = await readFile(reportFile, "utf8");
+    expect(blocked).toContain("[BLOCK] require-team-label/check-team");
+    const audit = await template(WEBAPP, ["--post-renderer", exec, ...pr("--packs=none", "--checks=policy", "--no-mutate", `--report-file=${reportFile}`, ...policies)]);
+    expectOk(audit, "helm template --no-mutate (audit)");
+    expectSameBytes(audit.stdout, identity.stdout, "warden --no-mutate");
+    expect(await readFile(reportFile, "utf8")).toContain("Deployment/web-webapp would be mutated: added /metadata/labels/team (not applied: --no-mutate)");
+  });
+});
+
 describe(`policies the chart ships (Helm ${HELM}, warden-exec)`, () => {
   async function chartWithPolicy(): Promise<string> {
     const dir = path.join(h.root, "charts", "shipped");

@@ -133,3 +133,51 @@ describe.skipIf(!existsSync(CORPUS))('CEL policies from the corpus: plugin.wasm 
     expect(statuses.has('fail')).toBe(true);
   }, 300_000);
 });
+
+// Policies that mutate (ClusterPolicy mutate rules, MutatingPolicy) from the corpus, given as
+// user policies, over their own test resources: the same output bytes (the in-place edits),
+// findings and report in plugin.wasm and in Node, with mutations applied and with --no-mutate.
+function mutateCorpusCases(): { name: string; policies: string; resources: string }[] {
+  const out: { name: string; policies: string; resources: string }[] = [];
+  if (!existsSync(CORPUS)) return out;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir).sort()) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (e === 'kyverno-test.yaml') {
+        const test = parse(readFileSync(p, 'utf8')) as { policies?: string[]; resources?: string[] };
+        const read = (list: string[] | undefined) => (list ?? []).map((f) => readFileSync(join(dirname(p), f), 'utf8')).join('\n---\n');
+        const policies = read(test.policies);
+        if (!/kind:\s*MutatingPolicy|\n\s+mutate:\s*\n/.test(policies)) continue;
+        out.push({ name: p.slice(CORPUS.length + 1), policies, resources: read(test.resources) });
+      }
+    }
+  };
+  walk(CORPUS);
+  return out;
+}
+
+describe.skipIf(!existsSync(CORPUS))('mutating policies from the corpus: plugin.wasm = Node', () => {
+  it('same output bytes, findings and report for every mutate test of the corpus', async () => {
+    const cases = mutateCorpusCases();
+    expect(cases.length).toBeGreaterThan(40);
+    let changed = 0;
+    let infos = 0;
+    for (const c of cases) {
+      for (const extra of [[], ['--no-mutate']]) {
+        const args = ['--checks=policy', '--packs=none', ...extra, `--policy-b64=${Buffer.from(c.policies).toString('base64')}`, '--report-format=json'];
+        const node = runWarden(c.resources, parseArgs(args));
+        const wasm = await plugin.render(c.resources, args);
+        expect(wasm.error, c.name).toBeUndefined();
+        expect(wasm.manifests === node.manifests, `${c.name} ${extra.join(' ')}: output bytes`).toBe(true);
+        expect(wasm.report, c.name).toBe(node.report);
+        if (extra.length > 0) expect(node.manifests === c.resources, `${c.name}: --no-mutate changes nothing`).toBe(true);
+        else if (node.manifests !== c.resources) changed++;
+        infos += node.findings.filter((f) => f.check === 'policy' && f.result === 'info').length;
+      }
+    }
+    console.log(`mutate corpus: ${cases.length} tests, ${changed} outputs changed, ${infos} mutation findings`);
+    // the comparison covers real mutations, not unchanged streams
+    expect(changed).toBeGreaterThan(cases.length / 2);
+  }, 300_000);
+});

@@ -64,6 +64,8 @@ describe('.warden.yaml', () => {
     ]);
     expect(c.failOn).toBe('warning');
     const migration = parseConfig('ingress:\n  target: traefik\n  traefik: ingressroute\n  newClass: edge\n  gatewayExperimental: true\n', 'w.yaml');
+    expect(parseArgs(parseConfig('mutate: false\n', 'w.yaml').args).mutate).toBe(false);
+    expect(parseArgs(parseConfig('mutate: true\n', 'w.yaml').args).mutate).toBe(true);
     expect(parseArgs(migration.args)).toMatchObject({ ingressTarget: 'traefik', ingressTraefik: 'ingressroute', ingressNewClass: 'edge', gatewayExperimental: true });
     const o = parseArgs(c.args);
     expect(o).toMatchObject({ mode: 'enforce', packs: ['pod-security-restricted', 'best-practices'], allowedRegistries: ['ghcr.io/acme'], ingressTarget: 'traefik', ingressMode: 'both', takeOwnership: true, auditAnnotations: true });

@@ -74,6 +74,21 @@ describe('pipeline', () => {
     expect(out).toContain('kind: Namespace');
   });
 
+  it('keeps a replacement and reports the edits of the same document it could not apply', () => {
+    const docs = readStream(STREAM.trimEnd());
+    const { pieces, findings } = applyPatches(docs, [
+      { op: 'set', doc: 0, path: ['metadata', 'labels', 'team'], value: 'a', reason: 'add-team/default-team' },
+      { op: 'replace', doc: 0, value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'new' } }, reason: 'rewritten for Traefik' },
+    ]);
+    const out = emitStream(pieces);
+    expect(out).toContain('name: new');
+    expect(out).not.toContain('team: a');
+    expect(findings).toEqual([
+      expect.objectContaining({ rule: 'apply/edits-dropped', result: 'error', document: expect.objectContaining({ index: 0 }) }),
+    ]);
+    expect(findings[0].message).toContain('(rewritten for Traefik), so 1 edit(s) of it were not applied: add-team/default-team');
+  });
+
   it('blocks on broken YAML with the document and line', () => {
     const r = runWarden('---\napiVersion: v1\nkind: A\n---\nfoo: [1, 2\n', defaultOptions());
     expect(r.exitCode).toBe(1);

@@ -167,7 +167,9 @@ describe('policy shape errors name the source, policy, rule, line and problem', 
     ['missing match', edit('      match:\n        any:\n          - resources:\n              kinds: [Deployment]\n', ''), /rule check-team \(line 11\): the rule has no match block/],
     ['unknown rule type', edit('      validate:', '      validat:'), /rule check-team \(line 16\): the rule has an unknown field "validat"/],
     ['no rule type', edit('      validate:\n        message: "every Deployment needs a team label"\n        pattern:\n          metadata:\n            labels:\n              team: "?*"\n', ''), /rule check-team \(line 11\): the rule has no validate block .*unknown rule type/],
-    ['mutate rule', edit('      validate:\n        message: "every Deployment needs a team label"\n        pattern:', '      mutate:\n        patchStrategicMerge:'), /rule check-team \(line 16\): mutate rules are not supported/],
+    ['mutate rule with an unknown field', edit('      validate:\n        message: "every Deployment needs a team label"\n        pattern:', '      mutate:\n        patchStrategicMerj:'), /rule check-team \(line 17\): mutate has an unknown field "patchStrategicMerj"/],
+    ['mutate rule without a patch', edit('      validate:\n        message: "every Deployment needs a team label"\n        pattern:\n          metadata:\n            labels:\n              team: "?*"\n', '      mutate:\n        targets: []\n'), /rule check-team \(line 16\): mutate needs one of patchStrategicMerge, patchesJson6902 or foreach/],
+    ['generate rule', edit('      validate:\n        message: "every Deployment needs a team label"\n        pattern:', '      generate:\n        data:'), /rule check-team \(line 16\): generate rules are not supported/],
     ['pattern of the wrong type', edit('        pattern:\n          metadata:\n            labels:\n              team: "?*"\n', '        pattern: "team"\n'), /rule check-team \(line 18\): pattern must be a map/],
     ['anyPattern not a list', edit('        pattern:', '        anyPattern:'), /anyPattern must be a non-empty list/],
     ['unclosed anchor', edit('team: "?*"', '=(team: "?*"'), /rule check-team \(line 21\): pattern key "=\(team" opens an anchor/],
@@ -319,5 +321,145 @@ describe('verdicts that reach the user inside Helm', () => {
     const wg = JSON.parse(run([...args, '--report-format=policyreport:wgpolicy']).report);
     expect(wg.apiVersion).toBe('wgpolicyk8s.io/v1alpha2');
     expectUsage(['--report-format=xml'], '--report-format must be one of text, json, sarif, junit, policyreport');
+  });
+});
+
+// ---- policies that mutate (mutate rules, MutatingPolicy): applied before validation ----------
+
+const MUTATE_POLICY = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: add-team
+spec:
+  rules:
+    - name: default-team
+      match:
+        any:
+          - resources:
+              kinds: [Deployment]
+      mutate:
+        patchStrategicMerge:
+          metadata:
+            labels:
+              +(team): platform
+    - name: non-root
+      match:
+        any:
+          - resources:
+              kinds: [Deployment]
+      mutate:
+        patchesJson6902: |-
+          - op: add
+            path: /spec/template/spec/securityContext
+            value: {runAsNonRoot: true}
+`;
+
+const MUTATING_POLICY = `apiVersion: policies.kyverno.io/v1alpha1
+kind: MutatingPolicy
+metadata:
+  name: add-tier
+spec:
+  matchConstraints:
+    resourceRules:
+      - apiGroups: [apps]
+        apiVersions: [v1]
+        operations: [CREATE]
+        resources: [deployments]
+  matchConditions:
+    - name: no-tier
+      expression: "!has(object.metadata.labels) || !('tier' in object.metadata.labels)"
+  mutations:
+    - patchType: JSONPatch
+      jsonPatch:
+        expression: |
+          [JSONPatch{op: "add", path: "/metadata/labels/tier", value: object.metadata.name == "bad" ? "web" : "db"}]
+`;
+
+// A commented Deployment without labels (to see comments survive the in-place edits).
+const COMMENTED = `---\n# Source: web/templates/bad.yaml\n# the bad one\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bad # keep me\n  labels: {}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: ghcr.io/acme/c:1.0\n`;
+
+describe('policies that mutate', () => {
+  const stream = COMMENTED + `---\n# Source: web/templates/good.yaml\n${deployment('good', { team: 'payments' })}---\n# Source: web/templates/svc.yaml\n${SERVICE}`;
+  const docsOf = (s: string) => s.split(/^---\n/m).filter((d) => d !== '');
+
+  it('applies mutate rules in place and validates the mutated object (Kyverno admission order)', () => {
+    const r = run(['--packs=none', '--checks=policy', `--policy=${MUTATE_POLICY}`, `--policy=${TEAM_POLICY}`], stream);
+    // validation saw the label the mutation added: no violation left
+    expect(r.findings.filter((f) => f.result === 'fail')).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    const out = objects(r.manifests);
+    expect(out[0].metadata.labels).toEqual({ team: 'platform' });
+    expect(out[0].spec.template.spec.securityContext).toEqual({ runAsNonRoot: true });
+    expect(out[1].metadata.labels).toEqual({ team: 'payments' }); // +(team) adds only when absent
+    expect(out[1].spec.template.spec.securityContext).toEqual({ runAsNonRoot: true });
+    // comments and order kept; the untouched Service is byte-identical
+    const before = docsOf(stream);
+    const after = docsOf(r.manifests);
+    expect(after[0]).toContain('# the bad one');
+    expect(after[0]).toContain('name: bad # keep me');
+    expect(after[2]).toBe(before[2]);
+    // one info finding per rule that changed something, with the JSON pointer paths
+    const info = r.findings.filter((f) => f.result === 'info' && f.check === 'policy').map((f) => `${f.rule} ${f.document?.name}: ${f.message}`);
+    expect(info).toEqual([
+      'add-team/default-team bad: Deployment/bad mutated: added /metadata/labels/team',
+      'add-team/non-root bad: Deployment/bad mutated: added /spec/template/spec/securityContext',
+      'add-team/non-root good: Deployment/good mutated: added /spec/template/spec/securityContext',
+    ]);
+  });
+
+  it('--no-mutate reports what would change, leaves the output as it was and validates the unchanged objects', () => {
+    const r = run(['--packs=none', '--checks=policy', '--no-mutate', `--policy=${MUTATE_POLICY}`, `--policy=${TEAM_POLICY}`], stream);
+    expect(r.manifests).toBe(stream);
+    expect(r.findings.filter((f) => f.result === 'fail').map((f) => `${f.rule} ${f.document?.name}`)).toEqual(['require-team-label/check-team bad']);
+    expect(r.findings.find((f) => f.rule === 'add-team/default-team')?.message).toBe('Deployment/bad would be mutated: added /metadata/labels/team (not applied: --no-mutate)');
+    expect(parseArgs(['--no-mutate']).mutate).toBe(false);
+    expect(parseArgs([]).mutate).toBe(true);
+  });
+
+  it('runs a MutatingPolicy (also shipped by the chart, which is then removed from the output)', () => {
+    const viaArg = run(['--packs=none', '--checks=policy', `--policy-b64=${b64(MUTATING_POLICY)}`], stream);
+    expect(objects(viaArg.manifests).map((o) => o.metadata.labels?.tier)).toEqual(['web', 'db', undefined]);
+    expect(viaArg.findings.filter((f) => f.rule === 'add-tier').map((f) => f.message)).toEqual([
+      'Deployment/bad mutated: added /metadata/labels/tier',
+      'Deployment/good mutated: added /metadata/labels/tier',
+    ]);
+    const shipped = run(['--packs=none', '--checks=policy'], stream + `---\n# Source: web/templates/mpol.yaml\n${MUTATING_POLICY}`);
+    expect(objects(shipped.manifests).map((o) => o.kind)).toEqual(['Deployment', 'Deployment', 'Service']);
+    expect(shipped.manifests).toBe(viaArg.manifests);
+    // the label already there: the match condition is false, nothing changes
+    const again = run(['--packs=none', '--checks=policy', `--policy=${MUTATING_POLICY}`], viaArg.manifests);
+    expect(again.manifests).toBe(viaArg.manifests);
+  });
+
+  it('--exclude-rules leaves an excluded mutate rule out', () => {
+    const r = run(['--packs=none', '--checks=policy', '--exclude-rules=add-team/non-root', `--policy=${MUTATE_POLICY}`], stream);
+    expect(objects(r.manifests).map((o) => o.spec?.template?.spec?.securityContext)).toEqual([undefined, undefined, undefined]);
+    expect(objects(r.manifests)[0].metadata.labels).toEqual({ team: 'platform' });
+  });
+
+  it('mutations that need the cluster are skips, never applied; failing mutations are errors (blocking in enforce mode)', () => {
+    const targets = MUTATE_POLICY.replace('        patchesJson6902:', '        targets:\n          - apiVersion: v1\n            kind: ConfigMap\n            name: x\n        patchesJson6902:');
+    const t = run(['--packs=none', '--checks=policy', `--policy=${targets}`], stream);
+    expect(t.findings.filter((f) => f.rule === 'add-team/non-root').map((f) => [f.result, f.message])).toEqual([
+      ['skip', 'cannot be applied at render time: the rule mutates existing cluster objects (mutate.targets), which only the cluster has'],
+      ['skip', 'cannot be applied at render time: the rule mutates existing cluster objects (mutate.targets), which only the cluster has'],
+    ]);
+    expect(objects(t.manifests).map((o) => o.spec?.template?.spec?.securityContext)).toEqual([undefined, undefined, undefined]);
+
+    const existing = MUTATING_POLICY.replace('spec:\n', 'spec:\n  evaluation:\n    mutateExisting:\n      enabled: true\n');
+    const e = run(['--packs=none', '--checks=policy', `--policy=${existing}`], stream);
+    expect(e.manifests).toBe(stream);
+    expect(e.findings.filter((f) => f.rule === 'add-tier').map((f) => [f.result, f.message])).toEqual([
+      ['skip', 'MutatingPolicy add-tier from --post-renderer-args argument 3 (--policy) cannot be applied at render time: it mutates existing cluster objects (spec.evaluation.mutateExisting), which only the cluster has'],
+    ]);
+
+    const bad = MUTATE_POLICY.replace('- op: add\n            path: /spec/template/spec/securityContext', '- op: replace\n            path: /spec/nothing');
+    for (const mode of ['audit', 'enforce']) {
+      const b = run(['--packs=none', '--checks=policy', `--mode=${mode}`, `--policy=${bad}`], stream);
+      const errs = b.findings.filter((f) => f.result === 'error');
+      expect(errs.map((f) => `${f.rule} ${f.document?.name} ${f.enforce}`)).toEqual([`add-team/non-root bad ${mode === 'enforce'}`, `add-team/non-root good ${mode === 'enforce'}`]);
+      expect(errs[0].message).toMatch(/^the mutation failed: failed to apply JSON patches: /);
+      expect(b.exitCode).toBe(mode === 'enforce' ? 1 : 0);
+    }
   });
 });

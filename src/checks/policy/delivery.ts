@@ -1,7 +1,8 @@
 // Policies that do not come from the built-in packs: given by the user
 // (`--policy=<YAML>`, `--policy-b64=<base64 YAML>` in --post-renderer-args; the CLI turns
 // files and directories into these) and shipped by the chart (documents of kind
-// ClusterPolicy/Policy (kyverno.io) or ValidatingPolicy (policies.kyverno.io) in the render).
+// ClusterPolicy/Policy (kyverno.io) or ValidatingPolicy/MutatingPolicy (policies.kyverno.io) in
+// the render).
 //
 // Every policy is checked for the shape warden relies on before it is used, and a bad one is
 // an error naming where it came from, the policy, the rule, the line and the problem: a typo
@@ -31,14 +32,27 @@ export interface DeliveredPolicy {
 }
 
 const LEGACY_KINDS = new Set(['ClusterPolicy', 'Policy']);
-const CEL_KINDS = new Set(['ValidatingPolicy', 'NamespacedValidatingPolicy']);
+const VALIDATING_KINDS = new Set(['ValidatingPolicy', 'NamespacedValidatingPolicy']);
+const MUTATING_KINDS = new Set(['MutatingPolicy', 'NamespacedMutatingPolicy']);
 
 /** Is a rendered document (by its apiVersion and kind) a policy warden takes over? */
 export function isPolicyKind(apiVersion: string | undefined, kind: string | undefined): boolean {
   if (apiVersion === undefined || kind === undefined) return false;
   if (LEGACY_KINDS.has(kind)) return apiVersion.startsWith('kyverno.io/');
-  if (CEL_KINDS.has(kind)) return apiVersion.startsWith('policies.kyverno.io/');
+  if (VALIDATING_KINDS.has(kind) || MUTATING_KINDS.has(kind)) return apiVersion.startsWith('policies.kyverno.io/');
   return false;
+}
+
+/**
+ * Does the policy check take this rendered document out of the output? Chart-shipped policies
+ * are, when the policy check runs and --keep-policies is not given. The one place that decides
+ * it: the policy check removes exactly these, and other checks (ownership) ignore them.
+ */
+export function removedByPolicyCheck(
+  doc: { empty: boolean; identity: { apiVersion?: string; kind?: string } },
+  options: { checks: { policy: boolean }; keepPolicies: boolean },
+): boolean {
+  return options.checks.policy && !options.keepPolicies && !doc.empty && isPolicyKind(doc.identity.apiVersion, doc.identity.kind);
 }
 
 /**
@@ -153,6 +167,8 @@ const VALIDATE_KEYS = [
   'allowExistingViolations',
 ];
 const VALIDATE_BODIES = ['pattern', 'anyPattern', 'deny', 'foreach', 'podSecurity', 'cel', 'manifests', 'assert'];
+const MUTATE_KEYS = ['patchStrategicMerge', 'patchesJson6902', 'foreach', 'targets', 'mutateExistingOnPolicyUpdate'];
+const MUTATE_FOREACH_KEYS = ['list', 'context', 'preconditions', 'order', 'patchStrategicMerge', 'patchesJson6902', 'foreach'];
 const FOREACH_KEYS = ['list', 'context', 'preconditions', 'elementScope', 'pattern', 'anyPattern', 'deny', 'foreach'];
 const FILTER_KEYS = ['resources', 'subjects', 'roles', 'clusterRoles'];
 const RESOURCE_KEYS = ['kinds', 'names', 'name', 'namespaces', 'annotations', 'selector', 'namespaceSelector', 'operations'];
@@ -307,6 +323,36 @@ function checkValidateBody(v: Record<string, unknown>, path: Path, rule: string,
   if (!inForeach && v.message !== undefined && typeof v.message !== 'string') throw new ShapeError(`validate.message must be text (got ${typeName(v.message)})`, [...path, 'message'], rule);
 }
 
+function checkMutateForeach(list: unknown, path: Path, rule: string): void {
+  if (!Array.isArray(list) || list.length === 0) throw new ShapeError(`mutate foreach must be a non-empty list (got ${typeName(list)})`, path, rule);
+  list.forEach((f, i) => {
+    const p = [...path, i];
+    if (!isMap(f)) throw new ShapeError(`mutate foreach entries must be maps (got ${typeName(f)})`, p, rule);
+    unknownKeys(f, MUTATE_FOREACH_KEYS, p, 'a mutate foreach entry', rule);
+    if (typeof f.list !== 'string' || f.list.trim() === '') throw new ShapeError('a mutate foreach entry needs list: a JMESPath expression naming the elements', p, rule);
+    if (!['patchStrategicMerge', 'patchesJson6902', 'foreach'].some((k) => f[k] !== undefined)) {
+      throw new ShapeError('a mutate foreach entry needs patchStrategicMerge, patchesJson6902 or a nested foreach', p, rule);
+    }
+    checkConditions(f.preconditions, [...p, 'preconditions'], rule, 'preconditions');
+    if (f.foreach !== undefined) checkMutateForeach(f.foreach, [...p, 'foreach'], rule);
+  });
+}
+
+function checkMutate(m: unknown, path: Path, rule: string): void {
+  if (!isMap(m)) throw new ShapeError(`mutate must be a map (got ${typeName(m)})`, path, rule);
+  unknownKeys(m, MUTATE_KEYS, path, 'mutate', rule);
+  if (!['patchStrategicMerge', 'patchesJson6902', 'foreach'].some((k) => m[k] !== undefined)) {
+    throw new ShapeError('mutate needs one of patchStrategicMerge, patchesJson6902 or foreach', path, rule);
+  }
+  if (m.patchStrategicMerge !== undefined && !isMap(m.patchStrategicMerge)) {
+    throw new ShapeError(`patchStrategicMerge must be a map (the overlay) (got ${typeName(m.patchStrategicMerge)})`, [...path, 'patchStrategicMerge'], rule);
+  }
+  if (m.patchesJson6902 !== undefined && typeof m.patchesJson6902 !== 'string' && !Array.isArray(m.patchesJson6902)) {
+    throw new ShapeError(`patchesJson6902 must be YAML text or a list of operations (got ${typeName(m.patchesJson6902)})`, [...path, 'patchesJson6902'], rule);
+  }
+  if (m.foreach !== undefined) checkMutateForeach(m.foreach, [...path, 'foreach'], rule);
+}
+
 function checkLegacyPolicy(policy: Record<string, unknown>): void {
   const spec = policy.spec;
   if (!isMap(spec)) throw new ShapeError(`spec must be a map with rules (got ${typeName(spec)})`, ['spec']);
@@ -331,8 +377,12 @@ function checkLegacyPolicy(policy: Record<string, unknown>): void {
     const types = ['validate', 'mutate', 'generate', 'verifyImages'].filter((k) => rule[k] !== undefined);
     if (types.length === 0) throw new ShapeError('the rule has no validate block (nor mutate, generate or verifyImages): unknown rule type', p, name);
     if (types.length > 1) throw new ShapeError(`a rule has exactly one type; this one has ${types.join(' and ')}`, p, name);
+    if (types[0] === 'mutate') {
+      checkMutate(rule.mutate, [...p, 'mutate'], name);
+      return;
+    }
     if (types[0] !== 'validate') {
-      throw new ShapeError(`${types[0]} rules are not supported: warden evaluates validate rules only (move this rule to a policy warden is not given)`, [...p, types[0]], name);
+      throw new ShapeError(`${types[0]} rules are not supported: warden evaluates validate and mutate rules only (move this rule to a policy warden is not given)`, [...p, types[0]], name);
     }
     const v = rule.validate;
     if (!isMap(v)) throw new ShapeError(`validate must be a map (got ${typeName(v)})`, [...p, 'validate'], name);
@@ -346,10 +396,24 @@ function checkLegacyPolicy(policy: Record<string, unknown>): void {
 }
 
 function checkCelPolicy(policy: Record<string, unknown>): void {
+  const mutating = MUTATING_KINDS.has(String(policy.kind));
   const spec = policy.spec;
-  if (!isMap(spec)) throw new ShapeError(`spec must be a map with validations (got ${typeName(spec)})`, ['spec']);
+  if (!isMap(spec)) throw new ShapeError(`spec must be a map with ${mutating ? 'mutations' : 'validations'} (got ${typeName(spec)})`, ['spec']);
   if (spec.matchConstraints === undefined) throw new ShapeError('spec.matchConstraints is missing (which resources the policy applies to)', ['spec']);
   if (!isMap(spec.matchConstraints)) throw new ShapeError(`spec.matchConstraints must be a map (got ${typeName(spec.matchConstraints)})`, ['spec', 'matchConstraints']);
+  if (mutating) {
+    const muts = spec.mutations;
+    if (!Array.isArray(muts) || muts.length === 0) throw new ShapeError('spec.mutations must be a non-empty list of {patchType, jsonPatch|applyConfiguration}', ['spec', 'mutations']);
+    muts.forEach((m, i) => {
+      const p: Path = ['spec', 'mutations', i];
+      if (!isMap(m)) throw new ShapeError(`mutation ${i + 1} must be a map (got ${typeName(m)})`, p);
+      if (m.patchType !== 'JSONPatch' && m.patchType !== 'ApplyConfiguration') throw new ShapeError(`mutation ${i + 1}: patchType must be JSONPatch or ApplyConfiguration (got ${typeName(m.patchType)})`, [...p, 'patchType']);
+      const body = m.patchType === 'JSONPatch' ? 'jsonPatch' : 'applyConfiguration';
+      const b = m[body];
+      if (!isMap(b) || typeof b.expression !== 'string' || b.expression.trim() === '') throw new ShapeError(`mutation ${i + 1} has no ${body}.expression`, [...p, body]);
+    });
+    return;
+  }
   const vals = spec.validations;
   if (!Array.isArray(vals) || vals.length === 0) throw new ShapeError('spec.validations must be a non-empty list of {expression, message}', ['spec', 'validations']);
   vals.forEach((v, i) => {
@@ -417,11 +481,11 @@ function deliver(policy: unknown, where: string, at: (path: Path) => number | un
   const apiVersion = policy.apiVersion;
   const kind = policy.kind;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
-    return fail('not a Kyverno policy: apiVersion and kind are missing (expected kyverno.io/v1 ClusterPolicy or Policy, or policies.kyverno.io/v1 ValidatingPolicy)');
+    return fail('not a Kyverno policy: apiVersion and kind are missing (expected kyverno.io/v1 ClusterPolicy or Policy, or policies.kyverno.io/v1 ValidatingPolicy or MutatingPolicy)');
   }
   if (!(fromUser ? isUserPolicyKind(apiVersion, kind) : isPolicyKind(apiVersion, kind))) {
     return fail(
-      `${apiVersion} ${kind} is not a policy warden can run (expected kyverno.io/v1 ClusterPolicy or Policy, policies.kyverno.io/v1 ValidatingPolicy${fromUser ? ', or a ValidatingAdmissionPolicy' : ''})`,
+      `${apiVersion} ${kind} is not a policy warden can run (expected kyverno.io/v1 ClusterPolicy or Policy, policies.kyverno.io/v1 ValidatingPolicy or MutatingPolicy${fromUser ? ', or a ValidatingAdmissionPolicy' : ''})`,
       ['kind'],
     );
   }

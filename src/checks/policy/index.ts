@@ -1,5 +1,8 @@
-// The policy check: runs the selected Kyverno policies (the built-in packs for now) over the
-// rendered objects and reports every violation. It never changes a manifest.
+// The policy check: runs the selected Kyverno policies (built-in packs, user and chart-shipped
+// policies) over the rendered objects and reports every violation. Policies that mutate
+// (ClusterPolicy/Policy mutate rules, MutatingPolicy) run first on each object, as Kyverno's
+// admission does; their changes come back as patches (unless --no-mutate) and validation
+// sees the mutated object (see mutations.ts). Nothing else changes a manifest.
 //
 // Only documents whose kind some rule can match are parsed: a stream of ConfigMaps and
 // Services costs a header scan per document and nothing more.
@@ -21,7 +24,8 @@ import { isMap } from '../../policy/operators/value';
 import type { Finding } from '../../report/finding';
 import type { SourceDocument } from '../../read/document';
 import { emptyResult, type Check, type CheckResult } from '../check';
-import { chartPolicies, checkUniqueNames, type DeliveredPolicy } from './delivery';
+import { chartPolicies, checkUniqueNames, removedByPolicyCheck, type DeliveredPolicy } from './delivery';
+import { applyMutations } from './mutations';
 
 /** The policies of one run, indexed by the kinds they can match. */
 export interface PolicySet {
@@ -143,10 +147,29 @@ function reportable(r: PolicyResult): boolean {
   return false;
 }
 
+const trimmed = new WeakMap<LoadedPolicy, { key: string; policy: LoadedPolicy }>();
+
+/**
+ * A ClusterPolicy/Policy without the mutate rules --exclude-rules names (POLICY/RULE), so an
+ * excluded rule changes nothing; the policy itself when none is excluded. Cached.
+ */
+function withoutExcludedRules(p: LoadedPolicy, excludeRules: readonly string[]): LoadedPolicy {
+  if (excludeRules.length === 0) return p;
+  const spec = isMap(p.policy.spec) ? p.policy.spec : undefined;
+  if (!spec || !Array.isArray(spec.rules)) return p;
+  const key = excludeRules.join(',');
+  const hit = trimmed.get(p);
+  if (hit && hit.key === key) return hit.policy;
+  const rules = spec.rules.filter((r) => !(isMap(r) && r.mutate !== undefined && excluded(excludeRules, p.name, String(r.name ?? ''))));
+  const out = rules.length === spec.rules.length ? p : { ...p, policy: { ...p.policy, spec: { ...spec, rules } } };
+  trimmed.set(p, { key, policy: out });
+  return out;
+}
+
 export function runPolicies(
   set: PolicySet,
   documents: readonly SourceDocument[],
-  options: Pick<WardenOptions, 'mode' | 'excludeRules'>,
+  options: Pick<WardenOptions, 'mode' | 'excludeRules'> & Partial<Pick<WardenOptions, 'mutate'>>,
   skipDocuments?: ReadonlySet<number>,
 ): CheckResult {
   const result = emptyResult();
@@ -161,9 +184,18 @@ export function runPolicies(
     const candidates = !forKind ? anyKind : anyKind.length === 0 ? forKind : [...forKind, ...anyKind];
     const parsed = doc.value();
     if ('error' in parsed || !isMap(parsed.value)) continue; // the read findings cover broken documents
-    const resource = parsed.value;
+    let resource = parsed.value;
     let ref: Finding['document'];
+    if (candidates.some((p) => p.mutates)) {
+      ref = doc.ref;
+      const mutators = candidates.filter((p) => p.mutates).map((p) => withoutExcludedRules(p, options.excludeRules));
+      const m = applyMutations(mutators, resource, { index: doc.index, ref }, { apply: options.mutate !== false, mode: options.mode });
+      resource = m.resource;
+      result.findings.push(...m.findings);
+      result.patches.push(...m.patches);
+    }
     for (const p of candidates) {
+      if (p.validates === false) continue;
       let results: PolicyResult[];
       try {
         results = evaluatePolicy(p.policy, resource);
@@ -171,6 +203,7 @@ export function runPolicies(
         results = [{ policy: p.name, rule: '', status: 'error', message: `the policy engine failed: ${e instanceof Error ? e.message : String(e)}` }];
       }
       for (const r of results) {
+        if (r.unsupported === 'mutate') continue; // answered in the mutation phase above
         if (!reportable(r) || excluded(options.excludeRules, p.name, r.rule)) continue;
         const action = p.actions.get(r.rule);
         ref = ref ?? doc.ref;
@@ -224,6 +257,10 @@ function withDelivered(base: PolicySet, delivered: readonly DeliveredPolicy[], o
   const extra: LoadedPolicy[] = [];
   for (const d of delivered) {
     if (excluded(options.excludeRules, d.name)) continue;
+    if (d.loaded?.notAtRenderTime) {
+      findings.push({ check: 'policy', rule: d.name, result: 'skip', enforce: false, message: `${d.kind} ${d.name} from ${d.origin} cannot be applied at render time: ${d.loaded.notAtRenderTime}` });
+      continue;
+    }
     if (d.loaded) {
       extra.push(d.loaded);
       names.add(d.name);
@@ -253,8 +290,8 @@ export const policyCheck: Check = {
     const { set, findings } = withDelivered(selectPolicies(options), delivered, options);
     const result = runPolicies(set, documents, options, chart.documents);
     result.findings.unshift(...findings);
-    if (!options.keepPolicies) {
-      for (const p of chart.policies) {
+    for (const p of chart.policies) {
+      if (removedByPolicyCheck(documents[p.document as number], options)) {
         result.patches.push({
           op: 'remove',
           doc: p.document as number,

@@ -41,7 +41,9 @@ export function evaluateGeneratingPolicy(policy: Obj, resource: Obj, opts: Evalu
   const name = typeof meta.name === 'string' ? meta.name : '';
   const spec = isMap(policy.spec) ? policy.spec : {};
   const req = requestFor(resource, opts);
-  if (!matches(spec.matchConstraints, resource, req, opts)) return [];
+  const m = matches(spec.matchConstraints, resource, req, opts);
+  if (m.needs) return [{ policy: name, rule: '', status: 'skip', message: `needs cluster data: ${m.needs}`, needsClusterData: [m.needs] }];
+  if (!m.matched) return [];
   const act = buildActivation(
     {
       resource,

@@ -22,6 +22,8 @@ export interface MutationResult {
   results: PolicyResult[];
   /** The resource after every mutate rule of the policy (the input object when nothing changed). */
   patched: Obj;
+  /** The resource after each rule that changed it, in order (what each rule did, for reports). */
+  stages: { rule: string; patched: Obj }[];
 }
 
 function errText(e: unknown): string {
@@ -182,6 +184,7 @@ export function mutatePolicy(policy: Obj, resource: Obj, opts: EvaluateOptions =
   const spec = isMap(policy.spec) ? policy.spec : {};
   const policyNamespace = policy.kind === 'Policy' && typeof meta.namespace === 'string' ? meta.namespace : undefined;
   const results: PolicyResult[] = [];
+  const stages: MutationResult['stages'] = [];
   let cur = resource;
   const kind = typeof resource.kind === 'string' ? resource.kind : '';
   for (const rule of rulesForKind(policy, kind)) {
@@ -200,8 +203,11 @@ export function mutatePolicy(policy: Obj, resource: Obj, opts: EvaluateOptions =
     const r = evaluateMutateRule(rule, cur, ctx);
     const { patched, ...rest } = r;
     results.push({ policy: name, ...rest, notApplicable: m.notApplicable.length > 0 ? m.notApplicable : undefined });
-    if (patched) cur = patched;
+    if (patched) {
+      cur = patched;
+      stages.push({ rule: ruleName, patched });
+    }
     if (spec.applyRules === 'One' && r.status === 'pass') break;
   }
-  return { results, patched: cur };
+  return { results, patched: cur, stages };
 }

@@ -16,6 +16,7 @@ import { fromCel } from '../cel/values';
 import type { EvaluateOptions, PolicyResult } from '../engine';
 import { selectorMatches } from '../match/match';
 import { isMap } from '../operators/value';
+import { celPolicyKinds } from '../validating-policy';
 import { rewriteMutationExpression } from './cel-rewrite';
 import { applyJsonPatch, toOperations } from './jsonpatch';
 
@@ -72,19 +73,26 @@ function ruleMatches(r: Obj, req: Req): boolean {
   return names.length === 0 || names.indexOf(req.name) >= 0;
 }
 
-/** Does a `matchConstraints` block (resource rules, exclusions, object/namespace selectors) select the request? */
-export function matches(mc: unknown, resource: Obj, req: Req, opts: EvaluateOptions): boolean {
-  if (!isMap(mc)) return false;
+/**
+ * Does a `matchConstraints` block (resource rules, exclusions, object/namespace selectors) select
+ * the request? `needs` when a namespaceSelector needs the labels of a namespace nobody gave.
+ */
+export function matches(mc: unknown, resource: Obj, req: Req, opts: EvaluateOptions): { matched: boolean; needs?: string } {
+  const no = { matched: false };
+  if (!isMap(mc)) return no;
   const rules = Array.isArray(mc.resourceRules) ? mc.resourceRules.filter(isMap) : [];
-  if (!rules.some((r) => ruleMatches(r, req))) return false;
+  if (!rules.some((r) => ruleMatches(r, req))) return no;
   const excl = Array.isArray(mc.excludeResourceRules) ? mc.excludeResourceRules.filter(isMap) : [];
-  if (excl.some((r) => ruleMatches(r, req))) return false;
-  if (nonEmptySelector(mc.objectSelector) && !selectorMatches(mc.objectSelector, labelsOf(resource))) return false;
+  if (excl.some((r) => ruleMatches(r, req))) return no;
+  if (nonEmptySelector(mc.objectSelector) && !selectorMatches(mc.objectSelector, labelsOf(resource))) return no;
   if (nonEmptySelector(mc.namespaceSelector)) {
-    const labels = resource.kind === 'Namespace' && req.group === '' ? labelsOf(resource) : (opts.namespaceLabels ?? {});
-    if (!selectorMatches(mc.namespaceSelector, labels)) return false;
+    let labels: Record<string, string>;
+    if (resource.kind === 'Namespace' && req.group === '') labels = labelsOf(resource);
+    else if (opts.namespaceLabels !== undefined || req.namespace === '') labels = opts.namespaceLabels ?? {};
+    else return { matched: false, needs: `namespaceSelector (labels of namespace ${req.namespace})` };
+    if (!selectorMatches(mc.namespaceSelector, labels)) return no;
   }
-  return true;
+  return { matched: true };
 }
 
 const APPLY_MERGE_KEYS: Record<string, string> = {
@@ -152,7 +160,9 @@ export function evaluateMutatingPolicy(policy: Obj, resource: Obj, opts: Evaluat
   const none: MutatingPolicyOutcome = { results: [], patched: resource };
   const kind = typeof resource.kind === 'string' ? resource.kind : '';
   const req = requestFor(resource, opts);
-  if (!matches(spec.matchConstraints, resource, req, opts)) {
+  const m = matches(spec.matchConstraints, resource, req, opts);
+  if (m.needs) return { results: [{ policy: name, rule: '', status: 'skip', message: `needs cluster data: ${m.needs}`, needsClusterData: [m.needs] }], patched: resource };
+  if (!m.matched) {
     if (spec.autogen !== undefined && CONTROLLER_KINDS.has(kind)) {
       return { results: [{ policy: name, rule: '', status: 'skip', message: 'not supported yet: MutatingPolicy autogen for pod controllers', unsupported: 'MutatingPolicy autogen' }], patched: resource };
     }
@@ -205,4 +215,65 @@ export function evaluateMutatingPolicy(policy: Obj, resource: Obj, opts: Evaluat
   }
   const id = `${kind}/${req.name}`;
   return { results: [{ policy: name, rule: '', status: 'pass', message: req.namespace ? `mutated ${id} in namespace ${req.namespace}` : `mutated ${id}` }], patched: cur };
+}
+
+export interface MutatingPolicyInfo {
+  /** Kinds its matchConstraints can match (plus the pod controllers when spec.autogen is set); `any` when unknown. */
+  kinds: Set<string> | 'any';
+  /** Problems that make the policy unusable (each names the field and the expression). */
+  problems: string[];
+  /**
+   * Why the policy cannot be applied to rendered objects (it mutates existing cluster
+   * resources, spec.evaluation.mutateExisting / targetMatchConstraints); undefined when it can.
+   */
+  notAtRenderTime?: string;
+}
+
+function shortExpr(e: string): string {
+  const one = e.replace(/\s+/g, ' ').trim();
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}
+
+/** What the policy check needs to know about a MutatingPolicy up front, and whether it compiles. */
+export function describeMutatingPolicy(policy: Obj): MutatingPolicyInfo {
+  const problems: string[] = [];
+  const spec = isMap(policy.spec) ? policy.spec : {};
+  const mc = spec.matchConstraints;
+  if (!isMap(mc) || !Array.isArray(mc.resourceRules) || mc.resourceRules.length === 0) problems.push('spec.matchConstraints.resourceRules is required');
+  const exprs: [string, unknown, boolean][] = [];
+  for (const field of ['matchConditions', 'variables']) {
+    const l = spec[field];
+    if (l !== undefined && !Array.isArray(l)) problems.push(`spec.${field} must be a list`);
+    if (Array.isArray(l)) l.forEach((x, i) => (isMap(x) ? exprs.push([`spec.${field}[${i}].expression`, x.expression, false]) : problems.push(`spec.${field}[${i}] must be a map`)));
+  }
+  const muts = spec.mutations;
+  if (!Array.isArray(muts) || muts.length === 0) problems.push('spec.mutations must be a non-empty list');
+  else
+    muts.forEach((m, i) => {
+      const where = `spec.mutations[${i}]`;
+      if (!isMap(m)) return problems.push(`${where} must be a map`);
+      if (m.patchType === 'JSONPatch') exprs.push([`${where}.jsonPatch.expression`, isMap(m.jsonPatch) ? m.jsonPatch.expression : undefined, true]);
+      else if (m.patchType === 'ApplyConfiguration') exprs.push([`${where}.applyConfiguration.expression`, isMap(m.applyConfiguration) ? m.applyConfiguration.expression : undefined, true]);
+      else problems.push(`${where}.patchType must be JSONPatch or ApplyConfiguration (got ${JSON.stringify(m.patchType)})`);
+    });
+  for (const [where, e, mutation] of exprs) {
+    if (typeof e !== 'string' || e.trim() === '') {
+      problems.push(`${where} must be a non-empty string`);
+      continue;
+    }
+    try {
+      compileCel(mutation ? rewriteMutationExpression(e) : e);
+    } catch (err) {
+      problems.push(`${where} '${shortExpr(e)}': ${errText(err)}`);
+    }
+  }
+  let kinds = celPolicyKinds(policy);
+  if (kinds !== 'any' && spec.autogen !== undefined) for (const k of CONTROLLER_KINDS) kinds.add(k);
+  const evaluation = isMap(spec.evaluation) ? spec.evaluation : {};
+  const existing = isMap(evaluation.mutateExisting) && evaluation.mutateExisting.enabled === true;
+  const notAtRenderTime =
+    existing || spec.targetMatchConstraints !== undefined
+      ? `it mutates existing cluster objects (${existing ? 'spec.evaluation.mutateExisting' : 'spec.targetMatchConstraints'}), which only the cluster has`
+      : undefined;
+  return { kinds, problems, notAtRenderTime };
 }

@@ -210,17 +210,32 @@ describe('mutation as document edits', () => {
 });
 
 describe('mutations for the render (patches and findings)', () => {
+  it('names what changed as JSON pointers (escaped), added/changed/removed', async () => {
+    const { describeChanges } = await import('../../../src/checks/policy/mutations');
+    const before = { metadata: { labels: { 'app.kubernetes.io/name': 'a', old: 'x' } }, spec: { replicas: 1 } };
+    const after = { metadata: { labels: { 'app.kubernetes.io/name': 'b', 'a~b': 'y' } }, spec: { replicas: 2 } };
+    expect(describeChanges(before, after)).toBe('removed /metadata/labels/old, changed /metadata/labels/app.kubernetes.io~1name, added /metadata/labels/a~0b, changed /spec/replicas');
+  });
+
   it('turns applied mutate rules into set patches and info findings', async () => {
     const { applyMutations } = await import('../../../src/checks/policy/mutations');
     const p = policy([{ name: 'team', mutate: { patchStrategicMerge: { metadata: { labels: { '+(team)': 'a' } } } } }]);
-    const loaded = { name: 'm', source: 'test', policy: p, kinds: new Set(['Pod']), actions: new Map() };
+    const loaded = { name: 'm', source: 'test', policy: p, kinds: new Set(['Pod']), actions: new Map(), mutates: true };
     const ref = { index: 3, line: 10, kind: 'Pod', name: 'p' };
-    const out = applyMutations([loaded], pod(), { index: 3, ref });
+    const on = { apply: true, mode: 'audit' as const };
+    const input = pod();
+    const out = applyMutations([loaded], input, { index: 3, ref }, on);
     expect(out.patches).toEqual([{ op: 'set', doc: 3, path: ['metadata', 'labels'], value: { team: 'a' }, reason: 'mutated by m/team' }]);
-    expect(out.findings).toEqual([{ check: 'policy', rule: 'm/team', result: 'info', enforce: false, message: 'mutated Pod/p in namespace default', document: ref }]);
+    expect(out.findings).toEqual([{ check: 'policy', rule: 'm/team', result: 'info', enforce: false, message: 'Pod/p in namespace default mutated: added /metadata/labels', document: ref }]);
     expect((out.resource as Obj).metadata.labels).toEqual({ team: 'a' });
-    const none = applyMutations([loaded], pod({}, { labels: { team: 'b' } }), { index: 3, ref });
+    expect(input.metadata).not.toHaveProperty('labels'); // the parsed document is not changed
+    const none = applyMutations([loaded], pod({}, { labels: { team: 'b' } }), { index: 3, ref }, on);
     expect(none.patches).toEqual([]);
     expect(none.findings).toEqual([]);
+    // apply off: the same finding as "would be", no patch, the input handed on
+    const off = applyMutations([loaded], input, { index: 3, ref }, { apply: false, mode: 'audit' });
+    expect(off.patches).toEqual([]);
+    expect(off.resource).toBe(input);
+    expect(off.findings[0].message).toBe('Pod/p in namespace default would be mutated: added /metadata/labels (not applied: --no-mutate)');
   });
 });

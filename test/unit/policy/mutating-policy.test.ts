@@ -64,4 +64,14 @@ describe('MutatingPolicy', () => {
     expect(evaluateMutatingPolicy(p, pod).results[0]).toMatchObject({ status: 'skip' });
     expect(evaluateMutatingPolicy(p, { ...pod, kind: 'ConfigMap' }).results).toEqual([]);
   });
+  it('a namespaceSelector needs the namespace labels: given, they decide; unknown, the policy needs cluster data', () => {
+    const add = [{ patchType: 'JSONPatch', jsonPatch: { expression: '[JSONPatch{op: "add", path: "/metadata/labels/b", value: "2"}]' } }];
+    const p = mpol({ mutations: add });
+    p.spec.matchConstraints.namespaceSelector = { matchLabels: { env: 'prod' } };
+    expect((evaluateMutatingPolicy(p, pod, { namespaceLabels: { env: 'prod' } }).patched as Obj).metadata.labels).toEqual({ a: '1', b: '2' });
+    expect(evaluateMutatingPolicy(p, pod, { namespaceLabels: { env: 'dev' } }).results).toEqual([]);
+    const unknown = evaluateMutatingPolicy(p, pod);
+    expect(unknown.patched).toBe(pod);
+    expect(unknown.results).toMatchObject([{ status: 'skip', needsClusterData: ['namespaceSelector (labels of namespace default)'] }]);
+  });
 });
