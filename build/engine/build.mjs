@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { CRATE_SHA256, defaultCacheDir, fetchQuickjs } from './fetch-quickjs.mjs';
+import { LIBYAML_HEADERS, LIBYAML_SOURCES, SDIST_SHA256 as LIBYAML_SHA256, fetchLibyaml } from './fetch-libyaml.mjs';
 
 const execFileP = promisify(execFile);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -37,7 +38,9 @@ export const JS_STACK_SIZE = Number(process.env.WARDEN_JS_STACK_SIZE) || 1024 * 
 export const OPT_LEVEL = process.env.WARDEN_ENGINE_OPT || '-O2';
 
 const QJS_SOURCES = ['quickjs.c', 'libregexp.c', 'libunicode.c', 'dtoa.c'];
-const OUR_SOURCES = ['glue.c'];
+const OUR_SOURCES = ['glue.c', 'native_yaml.c'];
+// libyaml's files are compiled under these names (no clash with quickjs-ng's).
+const LIBYAML_NAMES = LIBYAML_SOURCES.map((f) => `libyaml-${f}`);
 
 const CFLAGS = [
   '--target=wasm32-wasi',
@@ -50,6 +53,8 @@ const CFLAGS = [
   '-D_WASI_EMULATED_PROCESS_CLOCKS',
   `-DWARDEN_JS_STACK_SIZE=${JS_STACK_SIZE}`,
   '-fno-ident',
+  '-DHAVE_CONFIG_H', // libyaml: take the version from its config.h
+  '-DYAML_DECLARE_STATIC',
   '-Wno-everything',
 ];
 
@@ -129,6 +134,7 @@ async function runPool(tasks, limit) {
  */
 export async function buildEngine({ cacheDir = defaultCacheDir(), log = () => {} } = {}) {
   const qjsDir = await fetchQuickjs({ cacheDir, log });
+  const yamlDir = await fetchLibyaml({ cacheDir, log });
   const ccVersion = await toolVersion(CC);
 
   const files = new Map(); // name -> content (what gets compiled)
@@ -140,11 +146,13 @@ export async function buildEngine({ cacheDir = defaultCacheDir(), log = () => {}
     if (f === 'quickjs.c') text = Buffer.from(patchQuickjs(text.toString('utf8')), 'utf8');
     files.set(f, text);
   }
+  for (const f of LIBYAML_HEADERS) files.set(f, fs.readFileSync(path.join(yamlDir, f)));
+  for (const f of LIBYAML_SOURCES) files.set(`libyaml-${f}`, fs.readFileSync(path.join(yamlDir, f)));
   for (const f of OUR_SOURCES) files.set(f, fs.readFileSync(path.join(HERE, f)));
   files.set('prelude.gen.h', Buffer.from(preludeHeader(fs.readFileSync(path.join(HERE, 'prelude.js'), 'utf8'))));
 
   const h = createHash('sha256');
-  h.update(JSON.stringify({ v: 1, crate: CRATE_SHA256, cc: ccVersion, CFLAGS, LDFLAGS }));
+  h.update(JSON.stringify({ v: 1, crate: CRATE_SHA256, libyaml: LIBYAML_SHA256, cc: ccVersion, CFLAGS, LDFLAGS }));
   for (const libc of ['/usr/lib/wasm32-wasi/libc.a', '/usr/lib/llvm-16/lib/clang/16/lib/wasi/libclang_rt.builtins-wasm32.a']) {
     if (fs.existsSync(libc)) h.update(sha256(fs.readFileSync(libc)));
   }
@@ -162,7 +170,7 @@ export async function buildEngine({ cacheDir = defaultCacheDir(), log = () => {}
     fs.mkdirSync(src);
     for (const [name, content] of files) fs.writeFileSync(path.join(src, name), content);
     const prefixMap = [`-ffile-prefix-map=${work}/=`, `-ffile-prefix-map=${work}=.`];
-    const sources = [...QJS_SOURCES, ...OUR_SOURCES];
+    const sources = [...QJS_SOURCES, ...LIBYAML_NAMES, ...OUR_SOURCES];
     const t0 = Date.now();
     // Biggest first so the pool finishes early.
     const order = [...sources].sort((a, b) => files.get(b).length - files.get(a).length);
@@ -207,7 +215,7 @@ export async function buildEngine({ cacheDir = defaultCacheDir(), log = () => {}
     fs.renameSync(path.join(work, 'engine.wasm'), path.join(staged, 'engine.wasm'));
     fs.writeFileSync(
       path.join(staged, 'build-info.json'),
-      JSON.stringify({ key, cc: ccVersion, CFLAGS, LDFLAGS, crateSha256: CRATE_SHA256 }, null, 2) + '\n',
+      JSON.stringify({ key, cc: ccVersion, CFLAGS, LDFLAGS, crateSha256: CRATE_SHA256, libyamlSdistSha256: LIBYAML_SHA256 }, null, 2) + '\n',
     );
     try {
       fs.renameSync(staged, outDir);

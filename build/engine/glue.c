@@ -370,6 +370,9 @@ static JSValue n_decode(JSContext *ctx, JSValueConst this_val, int argc, JSValue
   return JS_NewStringLen(ctx, (const char *)p, len);
 }
 
+/* native_yaml.c: yamlParse(text) -> {value} | reason */
+JSValue warden_native_yaml_parse(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+
 static const JSCFunctionListEntry native_funcs[] = {
     JS_CFUNC_DEF("inputString", 0, n_input_string),
     JS_CFUNC_DEF("inputBytes", 0, n_input_bytes),
@@ -381,6 +384,7 @@ static const JSCFunctionListEntry native_funcs[] = {
     JS_CFUNC_DEF("log", 2, n_log),
     JS_CFUNC_DEF("encode", 1, n_encode),
     JS_CFUNC_DEF("decode", 3, n_decode),
+    JS_CFUNC_DEF("yamlParse", 1, warden_native_yaml_parse),
 };
 
 /* ------------------------------------------------------------------ */

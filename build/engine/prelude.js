@@ -1,7 +1,8 @@
 // JS half of the warden engine glue. Evaluated once during Wizer
 // pre-initialisation, before the bundle. It receives the native functions of
 // glue.c as `native` and installs the js-pdk compatible globals: Host,
-// Config, Var, Http, console, TextEncoder, TextDecoder. Nothing here may call
+// Config, Var, Http, console, TextEncoder, TextDecoder (and the hidden
+// __warden_yaml_parse). Nothing here may call
 // a native that talks to the Extism host (that happens only at call time).
 (function (native) {
   'use strict';
@@ -268,4 +269,10 @@
   }
   define(g, 'TextEncoder', TextEncoder);
   define(g, 'TextDecoder', TextDecoder);
+
+  // ---- native YAML reader (native_yaml.c) -------------------------------
+  // __warden_yaml_parse(text) -> {value} | string: one YAML document read by
+  // libyaml into plain JS values with the `yaml` package's semantics, or the
+  // reason the caller must parse it with `yaml` instead (src/read/native-yaml.ts).
+  define(g, '__warden_yaml_parse', native.yamlParse);
 });

@@ -4,6 +4,7 @@
 import { parseDocument, type Document as YamlDocument } from 'yaml';
 import { splitStream, type Segment } from './split';
 import type { DocumentRef } from '../report/finding';
+import { readYamlNative } from './native-yaml';
 import { NeedleFinder } from './needle';
 import { scanHeader, scanIdentity, type DocumentHeader, type DocumentIdentity } from './scan';
 
@@ -145,9 +146,18 @@ export class SourceDocument {
     return this.yamlCache;
   }
 
-  /** The document as plain JS values, or why it could not be read. Cached. */
+  /**
+   * The document as plain JS values, or why it could not be read. Cached.
+   * Inside plugin.wasm the engine's native reader takes the documents it is sure
+   * about; the `yaml` package reads the rest and gives every error.
+   */
   value(): { value: unknown } | { error: ParseFailure } {
     if (this.valueCache) return this.valueCache;
+    const fast = readYamlNative(this.text);
+    if (fast) {
+      this.valueCache = fast;
+      return fast;
+    }
     try {
       const doc = this.yaml();
       if (doc.errors.length > 0) {
