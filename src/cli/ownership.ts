@@ -30,21 +30,28 @@ Rendering: -f/--values, --set, --set-string, --set-json, --set-file, --kube-vers
 Prediction:
   --take-ownership         Helm runs with --take-ownership: conflicts become adoptions
   --upgrade                the command is "helm upgrade" (implied when the release exists)
+  --force-conflicts        Helm runs with --force-conflicts: server-side apply overwrites other managers' fields
+  --server-side=true|false|auto  Helm's --server-side (apply conflicts exist only with server-side apply)
   --mode=audit|enforce     enforce (default): conflicts exit 1; audit: reported, exit 0
   --format text|json       the report format (default text)
   --wasm PATH              plugin.wasm to run (default: the one built into this package)
 
-Exit codes: 0 Helm passes the ownership check, 1 conflicts (enforce), 2 usage, kubeconfig, cluster or rendering error.`;
+Objects that exist are also checked for server-side apply conflicts: Helm 4 applies them with field
+manager "helm", and fields the chart sets to other values than another field manager set fail it.
+
+Exit codes: 0 Helm passes the ownership check and the apply, 1 conflicts (enforce), 2 usage, kubeconfig, cluster or rendering error.`;
 
 export async function ownershipCommand(args: readonly string[], io: CheckIo): Promise<number> {
   let o: KubeCommandOptions;
   let takeOwnership = false;
+  let forceConflicts = false;
+  let serverSide: string | undefined;
   let upgrade = false;
   let mode: 'audit' | 'enforce' = 'enforce';
   let format: 'text' | 'json' = 'text';
   let wasm: string | undefined;
   try {
-    o = parseKubeArgs(args, new Set(['--mode', '--format', '--wasm']));
+    o = parseKubeArgs(args, new Set(['--mode', '--format', '--wasm', '--server-side']));
     for (let i = 0; i < o.rest.length; i++) {
       const a = o.rest[i];
       const eq = a.indexOf('=');
@@ -52,6 +59,12 @@ export async function ownershipCommand(args: readonly string[], io: CheckIo): Pr
       const value = (): string => (eq < 0 ? o.rest[++i] : a.slice(eq + 1));
       if (a === '--take-ownership') takeOwnership = true;
       else if (a === '--upgrade') upgrade = true;
+      else if (a === '--force-conflicts') forceConflicts = true;
+      else if (key === '--server-side') {
+        const v = value();
+        if (v !== 'true' && v !== 'false' && v !== 'auto') throw new KubeUsage(`--server-side must be true, false or auto (got "${v}")`);
+        serverSide = v;
+      }
       else if (key === '--mode') {
         const v = value();
         if (v !== 'audit' && v !== 'enforce') throw new KubeUsage(`--mode must be audit or enforce (got "${v}")`);
@@ -97,6 +110,8 @@ export async function ownershipCommand(args: readonly string[], io: CheckIo): Pr
     // In-process: no argument limit, so the plain JSON.
     `--snapshot=${JSON.stringify(live.snapshot)}`,
     ...(takeOwnership ? ['--take-ownership'] : []),
+    ...(forceConflicts ? ['--force-conflicts'] : []),
+    ...(serverSide !== undefined ? [`--server-side=${serverSide}`] : []),
     ...(upgrade || exists ? ['--upgrade'] : []),
     '--report-format=json',
     '--report-only',

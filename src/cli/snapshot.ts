@@ -21,6 +21,9 @@ Helm ownership metadata (managed-by label, release name/namespace annotations; a
 the data of rendered Secrets is never transferred), and the objects of the release revision
 "helm upgrade" compares with (the newest deployed one; after a failed upgrade that is the last
 deployed, not the failed one), read from Helm's own release Secret in the release namespace.
+For objects that exist and that Helm would apply over as new to the release (its server-side apply
+can conflict with other field managers), the fields other managers own that the chart sets to another
+value, with their live values (read from the full object; Secret values only as hashes).
 
 Cluster (like kubectl and helm):
   --kubeconfig FILE        else $KUBECONFIG, else ~/.kube/config

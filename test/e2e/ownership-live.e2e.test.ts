@@ -181,7 +181,12 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     expect(json.stderr).toMatch(/3 objects read from https:\/\/127\.0\.0\.1:\d+ for release "b" in "snap", no previous release/);
     const render = await helmOk(["template", "b", chartB, "--namespace", ns]);
     const oracle = await liveSnapshot(kube, render.stdout, { release: "b", namespace: ns });
-    expect(JSON.parse(json.stdout)).toEqual(oracle.json);
+    // Ownership metadata as the independent reader reads it; plus (version 2) the fields other managers
+    // own that the chart sets to other values: none (the Service was created with the chart's values).
+    const mine = JSON.parse(json.stdout);
+    expect({ ...mine, v: 1, f: undefined }).toEqual(oracle.json);
+    expect(mine.v).toBe(2);
+    expect(mine.f).toEqual({});
     expect(oracle.json.o).toEqual({
       "v1/ConfigMap/snap/shared-config": ["Helm", "a", "snap"],
       "v1/ConfigMap/snap/fresh": 0,
@@ -379,7 +384,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     const before = proxy.requests.length;
     const s = await cli(snapshotCommand, [c, ...kubeArgs("big", ns), "--format", "json"]);
     expect(s.code, s.stderr).toBe(0);
-    expect(JSON.parse(s.stdout)).toEqual(oracle.json);
+    expect({ ...JSON.parse(s.stdout), v: 1, f: undefined }).toEqual(oracle.json);
     expect(oracle.json.o["v1/ConfigMap/many/many-7"]).toEqual(["Helm", "owner", "many"]);
 
     needArtefact(ctx, HAS_WASM, "dist/warden/plugin.wasm");
@@ -387,12 +392,56 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     expect(w.error).toBeUndefined();
     const sent = proxy.requests.slice(before);
     expect(sent).toContain(`/api/v1/namespaces/${ns}/configmaps?limit=500`);
-    expect(sent.filter((u) => u.startsWith(`/api/v1/namespaces/${ns}/configmaps/`))).toEqual([]);
+    // No metadata GETs; one full GET: many-3 exists, was created without fields (so without managedFields),
+    // and the server would give its fields to "before-first-apply" on Helm's apply (step 4 of live.ts).
+    expect(sent.filter((u) => u.startsWith(`/api/v1/namespaces/${ns}/configmaps/`))).toEqual([`/api/v1/namespaces/${ns}/configmaps/many-3`]);
     const h = await runHelm(helm, ["install", "big", c, "--namespace", ns], { env: henv.env });
     expect(h.code).not.toBe(0);
     const findings = (JSON.parse(w.output?.report.text ?? "{}") as { findings: Finding[] }).findings;
     expect(predicted(findings)).toBe(helmError(h));
     expect(findings.filter((f) => f.rule === "ownership/conflict").map((f) => f.document?.name).sort()).toEqual(["many-3", "many-7"]);
+  });
+
+  test("server-side apply conflicts of an adoption: warden ownership, --snapshot and --kube-proxy predict Helm's error", async (ctx) => {
+    needArtefact(ctx, HAS_WASM, "dist/warden/plugin.wasm");
+    const ns = "ssa-live";
+    await createNamespace(kube, ns);
+    const c = await chart("ssalive", { "svc.yaml": svc("edge"), "cm.yaml": cm("plain-cm") });
+    await createObject(kube, { apiVersion: "v1", kind: "Service", metadata: { name: "edge", namespace: ns }, spec: { ports: [{ port: 80 }] } });
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "plain-cm", namespace: ns }, data: { k: "v" } });
+    const expected =
+      'conflict occurred while applying object ssa-live/edge /v1, Kind=Service: Apply failed with 1 conflict: conflict with "kubectl-create" using v1: .spec.ports[port=80,protocol="TCP"].targetPort';
+
+    // warden snapshot records the foreign field and its live value, only for the fields the chart sets to
+    // another value (the ConfigMap's data.k is the chart's value: nothing recorded).
+    const s = await cli(snapshotCommand, [c, ...kubeArgs("t", ns), "--format", "json"]);
+    expect(s.code, s.stderr).toBe(0);
+    const snap = JSON.parse(s.stdout);
+    expect(snap.v).toBe(2);
+    expect(snap.f).toEqual({
+      "v1/Service/ssa-live/edge": [["kubectl-create", "U", "v1", "", { "f:spec": { "f:ports": { 'k:{"port":80,"protocol":"TCP"}': { "f:targetPort": { "=": 80 } } } } }]],
+    });
+
+    if (EXAMPLE_OUT) {
+      const text = await cli(ownershipCommand, [c, ...kubeArgs("t", ns), "--take-ownership"]);
+      const shown = text.stdout.replace(kube.server, "https://127.0.0.1:6443").replace(/ \(context "[^"]*" in [^)]*\)/, "").split(c).join("./web");
+      await writeFile(`${EXAMPLE_OUT}.ssa`, `$ warden ownership ./web --release t -n ssa-live --take-ownership\n${shown}`);
+    }
+    const own = await cli(ownershipCommand, [c, ...kubeArgs("t", ns), "--take-ownership", "--format", "json"]);
+    expect(own.code, own.stdout).toBe(1);
+    const ownFindings = JSON.parse(own.stdout).findings as Finding[];
+    expect(ownFindings.filter((f) => f.rule === "ownership/apply-conflict").map((f) => f.document?.name)).toEqual(["edge"]);
+
+    const render = (await helmOk(["template", "t", c, "--namespace", ns])).stdout;
+    const w = await callWasm(render, [`--kube-proxy=${proxy.url}`, "--release=t", `--namespace=${ns}`, "--take-ownership", "--checks=ownership", "--mode=enforce", "--report-only", "--report-format=json"]);
+    expect(w.error).toBeUndefined();
+    const viaProxy = (JSON.parse(w.output?.report.text ?? "{}") as { findings: Finding[] }).findings;
+
+    const h = await runHelm(helm, ["install", "t", c, "--namespace", ns, "--take-ownership"], { env: henv.env });
+    expect(h.code).not.toBe(0);
+    expect(helmError(h)).toBe(expected);
+    expect(predicted(ownFindings)).toBe(expected);
+    expect(predicted(viaProxy)).toBe(expected);
   });
 
   // What Helm passes from plugin.yaml to go-sdk (internal/plugin/runtime_extismv1.go buildManifest):

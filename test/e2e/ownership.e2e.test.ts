@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseArgs } from "../../src/args";
-import type { SnapshotJson } from "../../src/checks/ownership/snapshot";
+import { encodeSnapshot, type SnapshotJson } from "../../src/checks/ownership/snapshot";
 import { runWarden } from "../../src/core";
 import { snapshotCommand } from "../../src/cli/snapshot";
 import type { Finding } from "../../src/report/finding";
@@ -93,6 +93,9 @@ interface Step {
   namespace: string;
   chart: string;
   takeOwnership?: boolean;
+  forceConflicts?: boolean;
+  /** Helm's --server-side (install: true by default). */
+  serverSide?: "true" | "false";
   set?: string[];
 }
 
@@ -107,6 +110,8 @@ function helmArgs(s: Step): string[] {
     "--namespace",
     s.namespace,
     ...(s.takeOwnership ? ["--take-ownership"] : []),
+    ...(s.forceConflicts ? ["--force-conflicts"] : []),
+    ...(s.serverSide ? [`--server-side=${s.serverSide}`] : []),
   ];
 }
 
@@ -116,10 +121,15 @@ async function helmOk(args: string[]): Promise<RunResult> {
   return r;
 }
 
-/** The error Helm printed, without `Error: INSTALLATION FAILED: ` / `Error: UPGRADE FAILED: `. */
+/**
+ * The error Helm printed, without `Error: INSTALLATION FAILED: ` / `Error: UPGRADE FAILED: `: from the
+ * `Error: ` line to the end (an apply conflict with several fields spans lines).
+ */
 function helmError(r: RunResult): string | undefined {
-  const line = r.stderr.split("\n").find((l) => l.startsWith("Error: "));
-  return line?.replace(/^Error: (INSTALLATION FAILED|UPGRADE FAILED): /, "");
+  const lines = r.stderr.split("\n");
+  const i = lines.findIndex((l) => l.startsWith("Error: "));
+  if (i < 0) return undefined;
+  return lines.slice(i).join("\n").trimEnd().replace(/^Error: (INSTALLATION FAILED|UPGRADE FAILED): /, "");
 }
 
 /** The Helm error in warden's `ownership/prediction` finding (undefined: Helm passes). */
@@ -152,7 +162,7 @@ async function previousManifest(release: string, namespace: string, latest = fal
  * independent reader read: the same objects and states, and the same previous keys (in Helm's
  * visiting order there, in manifest order here, so compared as sets).
  */
-async function sameAsWardenSnapshot(s: Step, oracle: SnapshotJson): Promise<void> {
+async function sameAsWardenSnapshot(s: Step, oracle: SnapshotJson): Promise<SnapshotJson> {
   let stdout = "";
   let stderr = "";
   const code = await snapshotCommand(
@@ -161,20 +171,26 @@ async function sameAsWardenSnapshot(s: Step, oracle: SnapshotJson): Promise<void
   );
   expect(code, stderr).toBe(0);
   const mine = JSON.parse(stdout) as SnapshotJson;
-  expect({ ...mine, p: undefined }).toEqual({ ...oracle, p: undefined });
+  // The oracle reads ownership metadata only; warden's field ownership ("f", version 2) is checked by
+  // comparing its apply-conflict predictions with Helm.
+  expect({ ...mine, v: 1, f: undefined, a: undefined, p: undefined }).toEqual({ ...oracle, p: undefined });
   expect([...(mine.p ?? [])].sort()).toEqual([...(oracle.p ?? [])].sort());
   expect(mine.p === undefined).toBe(oracle.p === undefined);
+  return mine;
 }
 
 async function predict(s: Step, previousOverride?: string): Promise<StepResult["warden"]> {
   const render = await helmOk(["template", s.release, s.chart, ...helmArgs(s)]);
   const previous = s.op === "upgrade" ? await previousManifest(s.release, s.namespace) : undefined;
   const snap = await liveSnapshot(kube, render.stdout, { release: s.release, namespace: s.namespace, previousManifest: previousOverride ?? previous });
-  if (previousOverride === undefined) await sameAsWardenSnapshot(s, snap.json);
+  // warden's own snapshot (same ownership metadata, plus field ownership) when it is comparable.
+  const arg = previousOverride === undefined ? encodeSnapshot(await sameAsWardenSnapshot(s, snap.json)) : snap.arg;
   const opts = parseArgs([
     `--release=${s.release}`,
     `--namespace=${s.namespace}`,
-    `--snapshot=${snap.arg}`,
+    `--snapshot=${arg}`,
+    ...(s.forceConflicts ? ["--force-conflicts"] : []),
+    ...(s.serverSide ? [`--server-side=${s.serverSide}`] : []),
     "--mode=enforce",
     "--checks=ownership",
     ...(s.op === "upgrade" ? ["--upgrade"] : []),
@@ -193,7 +209,7 @@ async function step(scenario: string, s: Step, knownGap?: string): Promise<StepR
   const warden = await predict(s);
   const r = await runHelm(helm, [s.op, s.release, s.chart, ...helmArgs(s)], { env: henv.env });
   const result: StepResult = { warden, helm: { ...r, error: helmError(r) } };
-  const cmd = `helm ${s.op} ${s.release} -n ${s.namespace}${s.takeOwnership ? " --take-ownership" : ""}${s.set ? ` --set ${s.set.join(",")}` : ""}`;
+  const cmd = `helm ${s.op} ${s.release} -n ${s.namespace}${s.takeOwnership ? " --take-ownership" : ""}${s.forceConflicts ? " --force-conflicts" : ""}${s.serverSide ? ` --server-side=${s.serverSide}` : ""}${s.set ? ` --set ${s.set.join(",")}` : ""}`;
   const w = warden.exitCode === 1 ? `blocks: ${warden.predicted ?? "(no Helm error predicted)"}` : "passes";
   const h = r.code === 0 ? "succeeds" : `fails: ${result.helm.error ?? r.stderr.trim()}`;
   const agree = (warden.exitCode === 1) === (r.code !== 0) && warden.predicted === result.helm.error;
@@ -491,36 +507,169 @@ describe.skipIf(SKIP_REASON !== undefined)(`ownership predictions vs Helm ${HELM
     expect(r.helm.code).toBe(0);
   });
 
-  // Not an ownership rule, but the limit of what a metadata-only prediction can say: Helm 4 adopts with
-  // server-side apply without --force-conflicts, so a field the chart sets differently from its current
-  // field manager (here the targetPort `kubectl create` defaulted to 80) fails the install after the
-  // ownership check passed. warden's prediction ("passes the ownership check") is literally right, but
-  // the install fails: this test pins that gap (see the report of this suite).
-  test("--take-ownership of an unmanaged Service whose fields differ: ownership check passes, server-side apply conflicts", async () => {
+  // Helm 4 adopts existing objects with server-side apply (field manager "helm", no --force-conflicts):
+  // a field the chart sets to another value than the live one, owned by another field manager, fails
+  // the release after the ownership check passed. warden reads managedFields into its snapshot ("f")
+  // and predicts the API server's conflict message, which Helm prints after its own prefix.
+  test("--take-ownership of a Service whose targetPort kubectl-create defaulted: warden predicts the apply conflict", async () => {
     const ns = "ssa";
     await createNamespace(kube, ns);
     const c = await chart("ssa", { "svc.yaml": svc("api") });
     await createObject(kube, { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: ns }, spec: { ports: [{ port: 80 }] } });
-    const warden = await predict({ op: "install", release: "s", namespace: ns, chart: c, takeOwnership: true });
-    const r = await runHelm(helm, ["install", "s", c, "--namespace", ns, "--take-ownership"], { env: henv.env });
-    table.push(
-      `| SSA field conflict (gap) | \`helm install s -n ssa --take-ownership\` | ${warden.exitCode === 1 ? "blocks" : "passes"} | ` +
-        `${r.code === 0 ? "succeeds" : `fails: ${helmError(r)}`} | **NO** (not an ownership error) |`,
-    );
-    expect(warden.exitCode).toBe(0);
-    expect(warden.predicted).toBeUndefined();
-    expect(rules({ warden, helm: { ...r } })).toContain("ownership/will-adopt Service/api");
-    expect(r.code).not.toBe(0);
-    expect(helmError(r)).toBe(
+    const r = await step("SSA conflict: defaulted targetPort", { op: "install", release: "s", namespace: ns, chart: c, takeOwnership: true });
+    expect(r.helm.error).toBe(
       'conflict occurred while applying object ssa/api /v1, Kind=Service: Apply failed with 1 conflict: conflict with "kubectl-create" using v1: .spec.ports[port=80,protocol="TCP"].targetPort',
     );
+    expect(rules(r)).toContain("ownership/apply-conflict Service/api");
+    const f = r.warden.findings.find((x) => x.rule === "ownership/apply-conflict");
+    expect(f?.message).toContain('.spec.ports[port=80,protocol="TCP"].targetPort: chart 8080, live 80, owned by "kubectl-create" using v1');
+    expect(f?.fix).toContain("--force-conflicts");
     // Unlike an ownership error, this one comes after Helm stored the release: it is left "failed".
     const status = await helmOk(["status", "s", "--namespace", ns, "-o", "json"]);
     expect((JSON.parse(status.stdout) as { info: { status: string } }).info.status).toBe("failed");
-    // With --force-conflicts the same adoption succeeds (another release name: "s" is taken by the failed record).
-    const forced = await runHelm(helm, ["install", "s2", c, "--namespace", ns, "--take-ownership", "--force-conflicts"], { env: henv.env });
-    expect(forced.code, forced.stderr).toBe(0);
+    // With --force-conflicts the same adoption succeeds, and warden says which fields it overwrites.
+    const forced = await step("SSA conflict: defaulted targetPort", { op: "install", release: "s2", namespace: ns, chart: c, takeOwnership: true, forceConflicts: true });
+    expect(forced.helm.code, forced.helm.stderr).toBe(0);
+    expect(rules(forced)).toContain("ownership/apply-overwrites Service/api");
     expect((await getMeta(kube, "v1", "Service", ns, "api"))?.annotations["meta.helm.sh/release-name"]).toBe("s2");
+  });
+
+  test("server-side apply: several fields and managers, associative lists, atomic fields, before-first-apply — and no conflict for equal or unset fields", async () => {
+    const ns = "ssa2";
+    await createNamespace(kube, ns);
+    const deploy = [
+      "apiVersion: apps/v1",
+      "kind: Deployment",
+      "metadata:",
+      "  name: web",
+      "  labels: {tier: '{{ .Values.tier }}'}",
+      "spec:",
+      "  replicas: {{ .Values.replicas }}",
+      "  selector: {matchLabels: {app: web}}",
+      "  template:",
+      "    metadata: {labels: {app: web}}",
+      "    spec:",
+      "      containers:",
+      "      - name: web",
+      "        image: '{{ .Values.image }}'",
+      "        args: {{ toJson .Values.args }}",
+      "        env: [{name: A, value: '{{ .Values.a }}'}, {name: NEW, value: x}]",
+      "        resources: {limits: {cpu: '{{ .Values.cpu }}'}}",
+      "",
+    ].join("\n");
+    const cmData = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: '{{ .Values.a }}'\n  b: '2'\n  extra: '{{ .Values.extra }}'\n";
+    const old = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: legacy\ndata:\n  k: '{{ .Values.legacy }}'\n";
+    // Two keyed items: the API server orders them by key value (port 80 before 443, numerically).
+    const ports = "apiVersion: v1\nkind: Service\nmetadata:\n  name: multi\nspec:\n  ports:\n  - {name: https, port: 443, targetPort: {{ .Values.https }}}\n  - {name: http, port: 80, targetPort: {{ .Values.http }}}\n";
+    const c = await chart("ssa2", { "deploy.yaml": deploy, "cm.yaml": cmData, "legacy.yaml": old, "svc.yaml": ports }, "tier: front\nreplicas: 2\nimage: nginx:1\nargs: [a, b]\na: '1'\ncpu: 500m\nextra: e\nlegacy: v\nhttps: 443\nhttp: 80\n");
+    await createObject(kube, { apiVersion: "v1", kind: "Service", metadata: { name: "multi", namespace: ns }, spec: { ports: [{ name: "https", port: 443 }, { name: "http", port: 80 }] } });
+    await createObject(kube, {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", namespace: ns, labels: { tier: "front" } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "web" } },
+        template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1", args: ["a", "b"], env: [{ name: "A", value: "1" }] }] } },
+      },
+    });
+    // kubectl edit sets the cpu limit as "0.5": the server stores 500m.
+    const edit = await kube.request("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/web?fieldManager=kubectl-edit`, JSON.stringify({ spec: { template: { spec: { containers: [{ name: "web", resources: { limits: { cpu: "0.5" } } }] } } } }), { "Content-Type": "application/strategic-merge-patch+json" });
+    expect(edit.status, edit.body).toBe(200);
+    // ConfigMap from `kubectl apply` (client-side: manager kubectl-client-side-apply and the annotation), then
+    // a key someone else applied server-side.
+    await kube.must("POST", `/api/v1/namespaces/${ns}/configmaps?fieldManager=kubectl-client-side-apply`, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "settings", annotations: { "kubectl.kubernetes.io/last-applied-configuration": '{"apiVersion":"v1","data":{"a":"1","b":"2"},"kind":"ConfigMap","metadata":{"name":"settings"}}\n' } },
+      data: { a: "1", b: "2" },
+    });
+    const argo = await kube.request("PATCH", `/api/v1/namespaces/${ns}/configmaps/settings?fieldManager=argocd`, JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" }, data: { extra: "e" } }), { "Content-Type": "application/apply-patch+yaml" });
+    expect(argo.status, argo.body).toBe(200);
+    // An object without managedFields (created before field management, or reset): the API server gives
+    // all its fields to "before-first-apply" on the first apply.
+    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "legacy", namespace: ns }, data: { k: "v" } });
+    const reset = await kube.request("PATCH", `/api/v1/namespaces/${ns}/configmaps/legacy`, JSON.stringify({ metadata: { managedFields: [{}] } }), { "Content-Type": "application/merge-patch+json" });
+    expect(reset.status, reset.body).toBe(200);
+
+    const S = "SSA conflicts";
+    // Different values everywhere: every manager, in Helm's order (ConfigMaps before the Deployment).
+    const diff: Step = {
+      op: "install",
+      release: "d",
+      namespace: ns,
+      chart: c,
+      takeOwnership: true,
+      set: ["tier=back", "replicas=3", "image=nginx:2", "args={a}", "a=9", "cpu=0.5", "extra=f", "legacy=w", "https=8443", "http=8080"],
+    };
+    const r = await step(S, diff);
+    expect(r.helm.code).not.toBe(0);
+    expect(r.helm.error).toContain('conflict occurred while applying object ssa2/legacy /v1, Kind=ConfigMap: Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .data.k');
+    expect(r.helm.error).toContain(
+      'conflict occurred while applying object ssa2/settings /v1, Kind=ConfigMap: Apply failed with 2 conflicts: conflicts with "argocd":\n- .data.extra\nconflicts with "kubectl-client-side-apply" using v1:\n- .data.a',
+    );
+    expect(r.helm.error).toContain(".spec.template.spec.containers[name=\"web\"].env[name=\"A\"].value");
+    expect(r.helm.error).toContain('conflicts with "kubectl-edit" using apps/v1:\n- .spec.template.spec.containers[name="web"].resources.limits.cpu');
+    expect(r.helm.error).toContain('\n- .spec.ports[port=80,protocol="TCP"].targetPort\n- .spec.ports[port=443,protocol="TCP"].targetPort');
+    expect(rules(r).filter((x) => x.startsWith("ownership/apply-conflict")).sort()).toEqual([
+      "ownership/apply-conflict ConfigMap/legacy",
+      "ownership/apply-conflict ConfigMap/settings",
+      "ownership/apply-conflict Deployment/web",
+      "ownership/apply-conflict Service/multi",
+    ]);
+    // A failed apply changes nothing. Values equal to the live ones (cpu as stored: 500m), new keys and
+    // list items only: no conflict, the adoption succeeds.
+    const same = await step(S, { op: "install", release: "eq", namespace: ns, chart: c, takeOwnership: true });
+    expect(same.helm.code, same.helm.stderr).toBe(0);
+    expect(rules(same).filter((x) => x.startsWith("ownership/apply-"))).toEqual([]);
+  });
+
+  test("server-side apply follows --server-side: client-side installs and their upgrades never conflict; an SSA release's upgrade does", async () => {
+    const ns = "ssa3";
+    await createNamespace(kube, ns);
+    const c = await chart("ssa3", { "cm.yaml": cm("base"), "svc.yaml": `{{- if .Values.extra }}\n${svc("late")}{{- end }}\n` });
+    const mk = (name: string) => createObject(kube, { apiVersion: "v1", kind: "Service", metadata: { name, namespace: ns }, spec: { ports: [{ port: 80 }] } });
+    const S = "apply method";
+    // A client-side release (apply_method "csa"): its upgrade adopts the conflicting Service with a patch.
+    await mk("late");
+    expect((await step(S, { op: "install", release: "csa", namespace: ns, chart: c, serverSide: "false" })).helm.code).toBe(0);
+    const up = await step(S, { op: "upgrade", release: "csa", namespace: ns, chart: c, takeOwnership: true, set: ["extra=true"] });
+    expect(up.helm.code, up.helm.stderr).toBe(0);
+    expect(up.warden.findings.find((f) => f.rule === "ownership/apply-not-predicted")?.message).toContain("the previous release was applied client-side");
+    // A server-side release: the same upgrade over a fresh kubectl-created Service conflicts.
+    const c2 = await chart("ssa3b", { "cm.yaml": cm("base2"), "svc.yaml": `{{- if .Values.extra }}\n${svc("late2")}{{- end }}\n` });
+    await mk("late2");
+    expect((await step(S, { op: "install", release: "ssa", namespace: ns, chart: c2 })).helm.code).toBe(0);
+    const up2 = await step(S, { op: "upgrade", release: "ssa", namespace: ns, chart: c2, takeOwnership: true, set: ["extra=true"] });
+    expect(up2.helm.error).toBe(
+      'conflict occurred while applying object ssa3/late2 /v1, Kind=Service: Apply failed with 1 conflict: conflict with "kubectl-create" using v1: .spec.ports[port=80,protocol="TCP"].targetPort',
+    );
+    // An install with --server-side=false adopts with a client-side patch: no conflict.
+    await mk("late3");
+    const c3 = await chart("ssa3c", { "svc.yaml": svc("late3") });
+    const csa = await step(S, { op: "install", release: "csa3", namespace: ns, chart: c3, takeOwnership: true, serverSide: "false" });
+    expect(csa.helm.code, csa.helm.stderr).toBe(0);
+  });
+
+  // Not only adoptions: an upgrade applies the release's own objects again, and a field someone changed
+  // since with another manager (kubectl edit, kubectl scale) now belongs to that manager.
+  test("an upgrade after kubectl edit and kubectl scale: the release's own objects conflict too", async () => {
+    const ns = "drift";
+    await createNamespace(kube, ns);
+    const deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec:\n      containers: [{name: c, image: 'busybox:1'}]\n";
+    const c = await chart("drift", { "cm.yaml": cm("conf"), "deploy.yaml": deploy });
+    const S = "drift on upgrade";
+    expect((await step(S, { op: "install", release: "dr", namespace: ns, chart: c })).helm.code).toBe(0);
+    const noop = await step(S, { op: "upgrade", release: "dr", namespace: ns, chart: c });
+    expect(noop.helm.code, noop.helm.stderr).toBe(0);
+    const e = await kube.request("PATCH", `/api/v1/namespaces/${ns}/configmaps/conf?fieldManager=kubectl-edit`, JSON.stringify({ data: { k: "edited" } }), { "Content-Type": "application/merge-patch+json" });
+    expect(e.status, e.body).toBe(200);
+    const sc = await kube.request("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/app/scale?fieldManager=kubectl-scale`, JSON.stringify({ spec: { replicas: 3 } }), { "Content-Type": "application/merge-patch+json" });
+    expect(sc.status, sc.body).toBe(200);
+    const r = await step(S, { op: "upgrade", release: "dr", namespace: ns, chart: c });
+    expect(r.helm.code).not.toBe(0);
+    expect(r.helm.error).toContain('conflict occurred while applying object drift/conf /v1, Kind=ConfigMap: Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.k');
+    expect(r.helm.error).toContain('conflict with "kubectl-scale" with subresource "scale" using apps/v1: .spec.replicas');
   });
 
   test("the warden-exec plugin inside `helm install` blocks the conflicting install before Helm touches the cluster", async (ctx) => {

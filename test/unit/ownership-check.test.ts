@@ -131,9 +131,11 @@ describe('ownership check through runWarden', () => {
     const r = runWarden(INPUT, opts(['--mode=enforce', '--release=web', '--namespace=prod', '--take-ownership', snap(live)]));
     expect(r.exitCode).toBe(0);
     expect(r.manifests).toBe(INPUT);
-    expect(rules(r.findings)).toEqual(['ownership/will-adopt:warn', 'ownership/will-adopt:info', 'ownership/prediction:info']);
+    // A version-1 snapshot has no field ownership: apply conflicts are not predicted, and it says so.
+    expect(rules(r.findings)).toEqual(['ownership/will-adopt:warn', 'ownership/will-adopt:info', 'ownership/apply-not-predicted:info', 'ownership/prediction:info']);
     expect(r.findings[0].message).toContain('Release "other" still lists it in its manifest');
-    expect(r.findings[2].message).toMatch(/with --take-ownership: .*Helm install passes the ownership check$/);
+    expect(r.findings[3].message).toMatch(/with --take-ownership: .*Helm install passes the ownership check$/);
+    expect(r.findings[2].message).toBe("server-side apply conflicts of existing objects not predicted: the snapshot has no field ownership (version 1; take it again with this warden)");
   });
 
   it('cluster-scoped fix commands have no --namespace; release and namespace may come from the snapshot', () => {
@@ -149,8 +151,9 @@ describe('ownership check through runWarden', () => {
     const prev = { p: ['v1/ConfigMap/prod/shared-config', 'v1/Service/prod/web'] };
     const r = runWarden(INPUT, opts(['--mode=enforce', '--release=web', '--namespace=prod', snap(live, prev)]));
     expect(r.exitCode).toBe(0);
-    expect(rules(r.findings)).toEqual(['ownership/contested:warn', 'ownership/contested:warn', 'ownership/prediction:info']);
-    expect(r.findings[2].message).toContain('Helm upgrade passes the ownership check');
+    // The release's own objects are applied again; the version-1 snapshot has no apply method: not predicted.
+    expect(rules(r.findings)).toEqual(['ownership/contested:warn', 'ownership/contested:warn', 'ownership/apply-not-predicted:info', 'ownership/prediction:info']);
+    expect(r.findings[3].message).toContain('Helm upgrade passes the ownership check');
   });
 
   it('upgrade without previous keys: conflicts are only warnings', () => {
@@ -199,6 +202,23 @@ describe('ownership check through runWarden', () => {
     expect('output' in ok && JSON.parse(ok.output).manifests).toBe(INPUT);
     const bad = handleHelmInput(JSON.stringify({ manifests: INPUT, extraArgs: ['--snapshot=ws1.ab!d'] }));
     expect(bad).toEqual({ error: 'warden: --snapshot: the snapshot is not valid base64url (character "!" at 2)' });
+  });
+
+  it('ignores the policies the chart ships that the policy check removes, and only those', () => {
+    const policy = (kind: string, apiVersion: string) =>
+      `${obj(kind, 'chart-policy', { apiVersion })}spec:\n  rules:\n    - name: r\n      match: {any: [{resources: {kinds: [ConfigMap]}}]}\n      validate: {message: m, pattern: {metadata: {name: "?*"}}}\n`;
+    const s = stream(obj('ConfigMap', 'a'), policy('ClusterPolicy', 'kyverno.io/v1'));
+    // the policy check runs here (opts() turns it off)
+    const all = (args: string[]) => parseArgs(['--packs=none', '--skip=ingress', ...args]);
+    const own = (args: string[]) => rules(runWarden(s, all(args)).findings);
+    // removed by the policy check: no "kyverno.io/ClusterPolicy is not a built-in kind" noise
+    expect(own([])).toEqual(['ownership/cluster-checks-skipped:info']);
+    // kept in the output (--keep-policies) or the policy check off: it reaches the cluster, so it is checked
+    expect(own(['--keep-policies'])).toEqual(['ownership/assumed-namespaced:info', 'ownership/cluster-checks-skipped:info']);
+    expect(own(['--skip=policy'])).toEqual(['ownership/assumed-namespaced:info', 'ownership/cluster-checks-skipped:info']);
+    // the same kind name from another API group is an ordinary object
+    const other = stream(obj('ConfigMap', 'a'), obj('ClusterPolicy', 'x', { apiVersion: 'example.com/v1' }));
+    expect(rules(runWarden(other, all([])).findings)).toEqual(['ownership/assumed-namespaced:info', 'ownership/cluster-checks-skipped:info']);
   });
 
   it('says nothing about streams without objects', () => {

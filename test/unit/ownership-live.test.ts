@@ -43,6 +43,9 @@ describe('gunzip (inflate.ts) against node:zlib', () => {
   });
 });
 
+/** managedFields of an object only Helm's server-side apply wrote: no foreign fields, no full GET. */
+const HELM_ONLY = [{ manager: 'helm', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:k': {} } } }];
+
 /** A fake API server: discovery for v1 and rbac, objects by path, release Secrets. */
 function fakeServer(objects: Record<string, { labels?: Record<string, string>; annotations?: Record<string, string> } | number>, secrets: Record<string, { status: string; version: number; manifest: string }> = {}) {
   const seen: KubeGet[] = [];
@@ -69,7 +72,7 @@ function fakeServer(objects: Record<string, { labels?: Record<string, string>; a
     if (o === undefined) return { status: 404, body: '{"kind":"Status","message":"not found"}' };
     if (typeof o === 'number') return { status: o, body: JSON.stringify({ kind: 'Status', message: `configmaps "x" is forbidden: HTTP ${o}` }) };
     expect(req.accept).toContain('as=PartialObjectMetadata;');
-    return { status: 200, body: JSON.stringify({ kind: 'PartialObjectMetadata', metadata: { name: 'x', ...o } }) };
+    return { status: 200, body: JSON.stringify({ kind: 'PartialObjectMetadata', metadata: { name: 'x', managedFields: HELM_ONLY, ...o } }) };
   };
   return { send, seen };
 }
@@ -101,7 +104,11 @@ describe('readLiveState', () => {
     );
     const r = runLiveReader(readLiveState(RENDER, { release: 'web', namespace: 'prod', gunzip: (b) => gunzipSync(b).toString() }), srv.send);
     expect(r.snapshot).toEqual({
-      v: 1,
+      // Version 2: the release's apply method ("" = none recorded) and the field ownership of existing
+      // objects new to the release ("owned-by-a": only Helm's own apply entry, so nothing recorded).
+      v: 2,
+      a: '',
+      f: {},
       r: 'web',
       n: 'prod',
       o: {
@@ -153,11 +160,11 @@ describe('readLiveState', () => {
         expect(req.accept).toContain('as=PartialObjectMetadataList');
         // Two pages: cm-0 … cm-4 (+ an unrelated object), then cm-5 only; the rest do not exist.
         const page = list[2] === undefined ? ['cm-0', 'cm-1', 'cm-2', 'cm-3', 'cm-4', 'unrelated'] : ['cm-5'];
-        const items = page.map((n) => ({ metadata: { name: n, annotations: n === 'cm-1' ? { 'meta.helm.sh/release-name': 'x' } : undefined } }));
+        const items = page.map((n) => ({ metadata: { name: n, managedFields: HELM_ONLY, annotations: n === 'cm-1' ? { 'meta.helm.sh/release-name': 'x' } : undefined } }));
         return { status: 200, body: JSON.stringify({ items, metadata: list[2] === undefined ? { continue: 'tok' } : {} }) };
       }
       if (list) return { status: 403, body: JSON.stringify({ message: 'configmaps is forbidden: cannot list' }) };
-      if (req.path.startsWith('/api/v1/namespaces/other/configmaps/')) return { status: req.path.endsWith('/cm-3') ? 200 : 404, body: '{"metadata":{}}' };
+      if (req.path.startsWith('/api/v1/namespaces/other/configmaps/')) return { status: req.path.endsWith('/cm-3') ? 200 : 404, body: JSON.stringify({ metadata: { managedFields: HELM_ONLY } }) };
       return { status: 404, body: '{}' };
     };
     const r = runLiveReader(readLiveState(render, { release: 'web', namespace: 'prod', previous: false }), send);

@@ -4,6 +4,7 @@
 
 import type { WardenOptions } from '../../args';
 import { emptyResult, type Check, type CheckResult } from '../check';
+import { removedByPolicyCheck } from '../policy/delivery';
 import type { DocumentRef, Finding, FindingResult } from '../../report/finding';
 import {
   decide,
@@ -22,6 +23,7 @@ import { gunzip } from './inflate';
 import { readLiveState, runLiveReader } from './live';
 import { snapshotFromJson, SnapshotError, utf8Decode, type LiveState, type OwnershipSnapshot } from './snapshot';
 import { staticProblems, type StaticProblem } from './static';
+import { applyFindings, predictApply, type ApplyPrediction } from './apply';
 
 export const DEFAULT_NAMESPACE = 'default';
 
@@ -257,7 +259,7 @@ function decisionFindings(res: DecideResult, ctx: Context, release: string): Fin
   return out;
 }
 
-function predictionFinding(res: DecideResult, ctx: Context, release: string): Finding {
+function predictionFinding(res: DecideResult, ctx: Context, release: string, apply?: ApplyPrediction): Finding {
   const counts = new Map<string, number>();
   for (const d of res.decisions) {
     const k = d.classification;
@@ -269,9 +271,11 @@ function predictionFinding(res: DecideResult, ctx: Context, release: string): Fi
   const verdict =
     res.helmError !== undefined
       ? `Helm ${op} would fail${res.uncertain ? ' (probably)' : ''} with: ${res.helmError}`
-      : res.uncertain
-        ? `Helm ${op} passes the ownership check as far as the live state tells`
-        : `Helm ${op} passes the ownership check`;
+      : apply?.helmError !== undefined
+        ? `Helm ${op} passes the ownership check${res.uncertain ? ' as far as the live state tells' : ''}, then its server-side apply would fail with: ${apply.helmError}`
+        : res.uncertain
+          ? `Helm ${op} passes the ownership check as far as the live state tells`
+          : `Helm ${op} passes the ownership check`;
   return {
     check: 'ownership',
     rule: 'ownership/prediction',
@@ -339,8 +343,11 @@ function proxySnapshot(
   }
 }
 
-export function runOwnership(documents: Parameters<Check['run']>[0]['documents'], options: WardenOptions): CheckResult {
+export function runOwnership(all: Parameters<Check['run']>[0]['documents'], options: WardenOptions): CheckResult {
   const result = emptyResult();
+  // Policies the chart ships that the policy check takes out of the output never reach the
+  // cluster: nothing to own (and no live state to read for them).
+  const documents = all.some((d) => removedByPolicyCheck(d, options)) ? all.filter((d) => !removedByPolicyCheck(d, options)) : all;
   if (options.kubeProxy !== undefined) {
     const snap = proxySnapshot(documents, options, result.findings);
     if (snap === undefined) return result;
@@ -419,7 +426,10 @@ export function runOwnership(documents: Parameters<Check['run']>[0]['documents']
   }
   // Name-and-generateName problems are reported once, by the static pass.
   result.findings.push(...decisionFindings(res, ctx, release));
-  result.findings.push(predictionFinding(res, ctx, release));
+  // Helm applies only when its ownership check passes: then, server-side apply conflicts.
+  const apply = res.helmError === undefined ? predictApply(res, snap, { options, release, namespace, upgrade, enforce: ctx.enforce, ref: (d) => ref(d.object) }) : undefined;
+  if (apply) result.findings.push(...applyFindings(apply));
+  result.findings.push(predictionFinding(res, ctx, release, apply));
   return result;
 }
 

@@ -14,7 +14,13 @@
 //   3. for the release: the metadata of its storage Secrets (`owner=helm,name=<release>`), then the one
 //      revision Helm's upgrade compares with (pkg/action/upgrade.go prepareUpgrade: the newest if it is
 //      deployed, else the newest deployed one, else the newest failed/superseded one), decoded
-//      (base64 → gzip → JSON) for its manifest, whose objects become the snapshot's `p` keys.
+//      (base64 → gzip → JSON) for its manifest, whose objects become the snapshot's `p` keys, and its
+//      apply method (`a`);
+//   4. each existing object Helm would apply over (install: every existing one; upgrade: also those of
+//      the release, which an upgrade applies again) whose managedFields give another manager than Helm's
+//      own `Apply` entry a field the render sets: the full object, for the live values of those fields
+//      (snapshot `f`, only where they differ from the render, see ssa.ts; Secrets' values only as hashes).
+//      The snapshot is version 2 when existing objects or a previous release were found.
 
 import type { SourceDocument } from '../../read/document';
 import { readStream } from '../../read/document';
@@ -22,7 +28,8 @@ import { MANAGED_BY_LABEL, RELEASE_NAME_ANNOTATION, RELEASE_NAMESPACE_ANNOTATION
 import { groupKind, groupVersionString, parseApiVersion } from './keys';
 import { collectObjects, type RenderedObject } from './objects';
 import { builtinScope, type Scope } from './scope';
-import { base64Decode, utf8Decode, type SnapshotJson } from './snapshot';
+import { base64Decode, utf8Decode, SNAPSHOT_VERSION_FIELDS, type SnapshotJson } from './snapshot';
+import { HELM_FIELD_MANAGER, managerEntry, ownedFieldsForRender, renderedValue, rendersOwned, wholeObjectFields, withHelmMetadata, type ManagerFields } from './ssa';
 
 export const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
@@ -192,6 +199,7 @@ export function* readLiveState(manifests: string | readonly SourceDocument[], op
   const o: SnapshotJson['o'] = {};
   const groups = new Map<string, { collection: string; objs: RenderedObject[]; res: ApiResource }>();
   const seen = new Set<string>();
+  const resOf = new Map<string, ApiResource>();
   for (const obj of checkable(objects)) {
     if (seen.has(obj.identity)) continue;
     seen.add(obj.identity);
@@ -206,12 +214,16 @@ export function* readLiveState(manifests: string | readonly SourceDocument[], op
       continue;
     }
     o[obj.key] = 0; // placeholder, keeps the render's order
+    resOf.set(obj.key, res);
     const collection = collectionPath(obj.apiVersion, res, obj.namespace);
     let g = groups.get(collection);
     if (!g) groups.set(collection, (g = { collection, objs: [], res }));
     g.objs.push(obj);
   }
+  // managedFields of existing objects (PartialObjectMetadata has them), for step 4.
+  const managed = new Map<string, { obj: RenderedObject; res: ApiResource; entries: unknown[] }>();
   const record = (obj: RenderedObject, md: Record<string, unknown>) => {
+    managed.set(obj.key, { obj, res: resOf.get(obj.key) as ApiResource, entries: Array.isArray(md.managedFields) ? md.managedFields : [] });
     const labels = isRecord(md.labels) ? md.labels : {};
     const ann = isRecord(md.annotations) ? md.annotations : {};
     const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -279,66 +291,123 @@ export function* readLiveState(manifests: string | readonly SourceDocument[], op
   const snapshot: SnapshotJson = { v: 1, r: opts.release, n: opts.namespace, o };
   if (Object.keys(k).length > 0) snapshot.k = k;
   const result: LiveResult = { snapshot, notes, requests };
-  if (opts.previous === false) {
-    result.requests = requests;
-    return result;
-  }
 
-  // 3. The release Helm's upgrade compares with.
-  const selector = encodeURIComponent(`owner=helm,name=${opts.release}`);
-  const list = yield* get(`/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/secrets?labelSelector=${selector}`, METADATA_LIST_ACCEPT);
-  if (list.status !== 200) {
-    notes.push(`the release's history could not be read (${statusMessage(list)}): the snapshot is for an install; an upgrade's prediction is uncertain`);
-    result.requests = requests;
-    return result;
-  }
-  const revisions: Revision[] = [];
-  const items = tryJson(list.body);
-  if (isRecord(items) && Array.isArray(items.items)) {
-    for (const it of items.items) {
-      const md = isRecord(it) && isRecord(it.metadata) ? it.metadata : undefined;
-      const labels = md && isRecord(md.labels) ? md.labels : {};
-      const n = Number(labels.version);
-      if (!md || typeof md.name !== 'string' || !Number.isInteger(n) || typeof labels.status !== 'string') continue;
-      revisions.push({ name: md.name, number: n, status: labels.status });
-    }
-  }
-  const picked = pickRevision(revisions, opts.release);
-  if (picked.note) notes.push(picked.note);
-  if (!picked.revision) {
-    result.requests = requests;
-    return result;
-  }
-  if (!opts.gunzip) {
-    notes.push(`release "${opts.release}" exists (revision ${picked.revision.number}) but this host cannot decompress it: its keys are missing, so the upgrade's prediction is uncertain`);
-    result.requests = requests;
-    return result;
-  }
-  const sec = yield* get(`/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/secrets/${encodeURIComponent(picked.revision.name)}`);
-  let manifest: string | undefined;
-  let why = '';
-  if (sec.status !== 200) why = statusMessage(sec);
-  else {
-    try {
-      manifest = decodeReleaseManifest(sec.body, opts.gunzip);
-    } catch (e) {
-      why = (e as Error).message;
-    }
-  }
-  if (manifest === undefined) {
-    notes.push(`the stored release ${picked.revision.name} could not be read (${why}): the upgrade's prediction is uncertain`);
-    result.requests = requests;
-    return result;
-  }
-  const prev = collectObjects(readStream(manifest), { releaseNamespace: opts.namespace, scopes });
-  snapshot.p = prev.filter((x) => x.hook === undefined).map((x) => x.key);
-  result.revision = { number: picked.revision.number, status: picked.revision.status };
+  let applyMethod: string | undefined;
+  if (opts.previous !== false) yield* readPrevious();
+  yield* readFields();
   result.requests = requests;
   return result;
+
+  // 3. The release Helm's upgrade compares with.
+  function* readPrevious(): Generator<KubeGet[], void, KubeReply[]> {
+    const selector = encodeURIComponent(`owner=helm,name=${opts.release}`);
+    const list = yield* get(`/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/secrets?labelSelector=${selector}`, METADATA_LIST_ACCEPT);
+    if (list.status !== 200) {
+      notes.push(`the release's history could not be read (${statusMessage(list)}): the snapshot is for an install; an upgrade's prediction is uncertain`);
+      return;
+    }
+    const revisions: Revision[] = [];
+    const items = tryJson(list.body);
+    if (isRecord(items) && Array.isArray(items.items)) {
+      for (const it of items.items) {
+        const md = isRecord(it) && isRecord(it.metadata) ? it.metadata : undefined;
+        const labels = md && isRecord(md.labels) ? md.labels : {};
+        const n = Number(labels.version);
+        if (!md || typeof md.name !== 'string' || !Number.isInteger(n) || typeof labels.status !== 'string') continue;
+        revisions.push({ name: md.name, number: n, status: labels.status });
+      }
+    }
+    const picked = pickRevision(revisions, opts.release);
+    if (picked.note) notes.push(picked.note);
+    if (!picked.revision) {
+      return;
+    }
+    if (!opts.gunzip) {
+      notes.push(`release "${opts.release}" exists (revision ${picked.revision.number}) but this host cannot decompress it: its keys are missing, so the upgrade's prediction is uncertain`);
+      return;
+    }
+    const sec = yield* get(`/api/v1/namespaces/${encodeURIComponent(opts.namespace)}/secrets/${encodeURIComponent(picked.revision.name)}`);
+    let manifest: string | undefined;
+    let why = '';
+    if (sec.status !== 200) why = statusMessage(sec);
+    else {
+      try {
+        const rel = decodeRelease(sec.body, opts.gunzip);
+        manifest = rel.manifest;
+        applyMethod = rel.applyMethod;
+      } catch (e) {
+        why = (e as Error).message;
+      }
+    }
+    if (manifest === undefined) {
+      notes.push(`the stored release ${picked.revision.name} could not be read (${why}): the upgrade's prediction is uncertain`);
+      return;
+    }
+    const prev = collectObjects(readStream(manifest), { releaseNamespace: opts.namespace, scopes });
+    snapshot.p = prev.filter((x) => x.hook === undefined).map((x) => x.key);
+    result.revision = { number: picked.revision.number, status: picked.revision.status };
+  }
+
+  // 4. Field ownership of the existing objects Helm applies over as new to the release.
+  function* readFields(): Generator<KubeGet[], void, KubeReply[]> {
+    const wanted: { obj: RenderedObject; res: ApiResource; entries: unknown[]; rendered: Record<string, unknown> }[] = [];
+    let candidates = 0;
+    for (const m of managed.values()) {
+      candidates++;
+      // Other managers' entries (status-subresource entries own only status, which an apply of the object
+      // never changes) that own a field the render sets: only then is the full object needed. Objects
+      // only Helm's own apply wrote (a release's, usually) are not even parsed.
+      const others = m.entries.filter((e) => {
+        const me = managerEntry(e);
+        return me !== undefined && !(me.m[0] === HELM_FIELD_MANAGER && me.m[1] === 'A') && me.m[3] !== 'status';
+      });
+      if (others.length === 0 && m.entries.length > 0) continue;
+      const rendered = renderedValue(m.obj);
+      if (!rendered) {
+        notes.push(`${m.obj.kind} "${m.obj.name}": the rendered object could not be parsed; its server-side apply conflicts are not predicted`);
+        continue;
+      }
+      const applied = withHelmMetadata(rendered, opts.release, opts.namespace);
+      const foreign = others.filter((e) => rendersOwned((managerEntry(e) as { fieldsV1: Record<string, unknown> }).fieldsV1, applied));
+      if (foreign.length > 0 || m.entries.length === 0) wanted.push({ ...m, entries: foreign, rendered: applied });
+    }
+    if (candidates === 0 && applyMethod === undefined) return;
+    snapshot.v = SNAPSHOT_VERSION_FIELDS;
+    if (applyMethod !== undefined) snapshot.a = applyMethod;
+    const f: Record<string, ManagerFields[]> = {};
+    snapshot.f = f;
+    if (wanted.length === 0) return;
+    const replies = yield wanted.map((w) => ({ path: objectPath(w.obj.apiVersion, w.res, w.obj.namespace, w.obj.name), accept: 'application/json' }));
+    requests += wanted.length;
+    wanted.forEach((w, i) => {
+      const r = replies[i];
+      const live = r && r.status === 200 ? tryJson(r.body) : undefined;
+      if (!isRecord(live)) {
+        notes.push(`${w.obj.kind} "${w.obj.name}": reading it failed (${r ? statusMessage(r) : 'no reply'}); its server-side apply conflicts are not predicted`);
+        return;
+      }
+      const applied = w.rendered;
+      const hashAll = w.obj.group === '' && w.obj.kind === 'Secret';
+      const out: ManagerFields[] = [];
+      // No managedFields at all: the server gives every field to "before-first-apply" on the first apply.
+      const entries = w.entries.length > 0 ? w.entries.map(managerEntry) : [{ m: ['before-first-apply', 'U', w.obj.apiVersion, ''] as [string, 'U', string, string], fieldsV1: wholeObjectFields(live) }];
+      for (const e of entries) {
+        if (!e) continue;
+        const tree = ownedFieldsForRender(e.fieldsV1, applied, live, hashAll);
+        if (tree) out.push([...e.m, tree]);
+      }
+      if (out.length > 0) f[w.obj.key] = out;
+    });
+  }
 }
 
 /** The manifest of a Helm release Secret (the API's JSON): data.release = base64(base64(gzip(JSON))). */
 export function decodeReleaseManifest(secretJson: string, gunzip: (b: Uint8Array) => string): string {
+  return decodeRelease(secretJson, gunzip).manifest;
+}
+
+/** The manifest and apply method ("ssa", "csa", "" for releases without one, e.g. Helm 3's) of a release Secret. */
+export function decodeRelease(secretJson: string, gunzip: (b: Uint8Array) => string): { manifest: string; applyMethod: string } {
   const secret = tryJson(secretJson);
   const data = isRecord(secret) && isRecord(secret.data) ? secret.data : undefined;
   if (!data || typeof data.release !== 'string') throw new Error('the Secret has no data.release');
@@ -350,7 +419,7 @@ export function decodeReleaseManifest(secretJson: string, gunzip: (b: Uint8Array
   const json = bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzip(bytes) : utf8(bytes);
   const rel = tryJson(json);
   if (!isRecord(rel)) throw new Error('the release is not JSON');
-  return typeof rel.manifest === 'string' ? rel.manifest : '';
+  return { manifest: typeof rel.manifest === 'string' ? rel.manifest : '', applyMethod: typeof rel.apply_method === 'string' ? rel.apply_method : '' };
 }
 
 function utf8(b: Uint8Array): string {

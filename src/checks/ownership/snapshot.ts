@@ -18,14 +18,28 @@
 //     "k": {"example.com/Widget": "c"}          scopes of kinds not built in: c = cluster, n = namespaced
 //   }
 //
+// Version 2 (written only when one of these is present; version 1 readers refuse it by its version):
+//
+//     "f": {                                    field ownership of existing objects Helm would apply over
+//       "v1/Service/prod/api": [                (server-side apply conflicts, ssa.ts), by objectKey:
+//         ["kubectl-create", "U", "v1", "",     manager, A(pply)/U(pdate), apiVersion, subresource,
+//          {"f:spec": {"f:ports": {"k:{\"port\":80,\"protocol\":\"TCP\"}": {"f:targetPort": {"=": 80}}}}}]
+//       ]                                       its fieldsV1 pruned to the fields the render sets, each leaf
+//     },                                        {"=": live value} or {"#": hash of it} (Secrets, long values);
+//                                               objects without an entry have no foreign fields the render sets
+//     "a": "ssa"                                apply method of the previous release ("ssa", "csa"; "" = none recorded)
+//
 // A rendered object the snapshot does not list has an unknown live state. Entries match rendered objects
 // by group, kind, namespace and name (the version in the key is ignored: every version serves the same
 // object). `p` keys are compared exactly, as Helm does (an apiVersion change makes an object new).
 
 import { parseObjectKey, identityKey } from './keys';
 import type { Scope } from './scope';
+import type { ManagerFields } from './ssa';
 
 export const SNAPSHOT_VERSION = 1;
+/** The version written when field ownership ("f") or the previous apply method ("a") is recorded. */
+export const SNAPSHOT_VERSION_FIELDS = 2;
 export const SNAPSHOT_PREFIX = 'ws1.';
 
 /** Linux MAX_ARG_STRLEN (32 pages): the longest single argument, terminating NUL included. */
@@ -41,7 +55,7 @@ export type LiveState =
   | { found: 'error'; error: string };
 
 export interface OwnershipSnapshot {
-  version: 1;
+  version: 1 | 2;
   release?: string;
   namespace?: string;
   /** Live states by identity (group|kind|namespace|name). */
@@ -52,6 +66,13 @@ export interface OwnershipSnapshot {
   previous?: Set<string>;
   /** Scopes of non-built-in kinds, by `group/Kind`. */
   scopes: Record<string, Scope>;
+  /**
+   * Field ownership of existing objects by other managers (version 2), by identity; undefined when the
+   * snapshot does not record it (version 1), so apply conflicts cannot be predicted.
+   */
+  fields?: Map<string, ManagerFields[]>;
+  /** The previous release's apply method ("ssa", "csa", "" when it recorded none), version 2. */
+  applyMethod?: string;
 }
 
 export class SnapshotError extends Error {}
@@ -154,7 +175,7 @@ function optString(v: unknown, what: string): string | undefined {
   return v;
 }
 
-const TOP_KEYS = new Set(['v', 'r', 'n', 'o', 'p', 'k']);
+const TOP_KEYS = new Set(['v', 'r', 'n', 'o', 'p', 'k', 'f', 'a']);
 
 /** Parses a snapshot argument; throws SnapshotError naming what is wrong. */
 export function parseSnapshot(text: string): OwnershipSnapshot {
@@ -181,10 +202,13 @@ export function parseSnapshot(text: string): OwnershipSnapshot {
 export function snapshotFromJson(raw: unknown): OwnershipSnapshot {
   if (!isRecord(raw)) throw new SnapshotError('the snapshot must be a JSON object');
   for (const k of Object.keys(raw)) {
-    if (!TOP_KEYS.has(k)) throw new SnapshotError(`the snapshot has an unknown field "${k}" (known: v, r, n, o, p, k)`);
+    if (!TOP_KEYS.has(k)) throw new SnapshotError(`the snapshot has an unknown field "${k}" (known: v, r, n, o, p, k, f, a)`);
   }
-  if (raw.v !== SNAPSHOT_VERSION) {
-    throw new SnapshotError(`the snapshot has version ${JSON.stringify(raw.v)}; this warden reads version ${SNAPSHOT_VERSION} ("v": 1)`);
+  if (raw.v !== SNAPSHOT_VERSION && raw.v !== SNAPSHOT_VERSION_FIELDS) {
+    throw new SnapshotError(`the snapshot has version ${JSON.stringify(raw.v)}; this warden reads versions 1 and 2 ("v": 1 or 2)`);
+  }
+  if (raw.v === SNAPSHOT_VERSION && (raw.f !== undefined || raw.a !== undefined)) {
+    throw new SnapshotError('the snapshot fields "f" and "a" need version 2 ("v": 2)');
   }
   const release = optString(raw.r, 'the snapshot field "r" (release name)');
   const namespace = optString(raw.n, 'the snapshot field "n" (release namespace)');
@@ -241,17 +265,45 @@ export function snapshotFromJson(raw: unknown): OwnershipSnapshot {
       scopes[gk] = s === 'c' ? 'Cluster' : 'Namespaced';
     }
   }
-  return { version: 1, release, namespace, objects, keys, previous, scopes };
+  let fields: Map<string, ManagerFields[]> | undefined;
+  if (raw.v === SNAPSHOT_VERSION_FIELDS) {
+    fields = new Map();
+    if (raw.f !== undefined && !isRecord(raw.f)) throw new SnapshotError('the snapshot field "f" must be an object of field ownership by object key');
+    for (const [key, entry] of Object.entries((raw.f ?? {}) as Record<string, unknown>)) {
+      const k = parseObjectKey(key);
+      const where = `snapshot "f" entry "${key}"`;
+      if (!k) throw new SnapshotError(`${where}: the key must be apiVersion/Kind/namespace/name`);
+      if (!Array.isArray(entry)) throw new SnapshotError(`${where}: must be a list of [manager, "A"|"U", apiVersion, subresource, fields]`);
+      const list: ManagerFields[] = entry.map((m, i) => {
+        if (
+          !Array.isArray(m) || m.length !== 5 || typeof m[0] !== 'string' || (m[1] !== 'A' && m[1] !== 'U') ||
+          typeof m[2] !== 'string' || typeof m[3] !== 'string' || !isRecord(m[4])
+        ) {
+          throw new SnapshotError(`${where}, manager ${i + 1}: must be [manager, "A"|"U", apiVersion, subresource, {fields}] (got ${JSON.stringify(m).slice(0, 80)})`);
+        }
+        return m as ManagerFields;
+      });
+      fields.set(identityKey(k.group, k.kind, k.namespace, k.name), list);
+    }
+  }
+  let applyMethod: string | undefined;
+  if (raw.a !== undefined) {
+    if (typeof raw.a !== 'string') throw new SnapshotError('the snapshot field "a" (previous apply method) must be a string');
+    applyMethod = raw.a;
+  }
+  return { version: raw.v as 1 | 2, release, namespace, objects, keys, previous, scopes, fields, applyMethod };
 }
 
 /** The JSON form of a snapshot, as a producer writes it. */
 export interface SnapshotJson {
-  v: 1;
+  v: 1 | 2;
   r?: string;
   n?: string;
   o: Record<string, 0 | string | [string | null, string | null, string | null]>;
   p?: string[];
   k?: Record<string, 'c' | 'n'>;
+  f?: Record<string, ManagerFields[]>;
+  a?: string;
 }
 
 /** Encodes a snapshot for `--snapshot=`; throws SnapshotError when it cannot fit in Helm's arguments. */
