@@ -5,3 +5,4 @@ export declare function generateStream(targetBytes: number, seed?: number, optio
 export declare function sizeLabel(bytes: number): string;
 export declare function parseSize(s: string): number;
 export declare function writeStream(bytes: number, options?: { seed?: number; style?: 'source' | 'helm4'; dir?: string }): string;
+export declare function writeChart(bytes: number, options?: { seed?: number; dir?: string }): string;

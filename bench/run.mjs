@@ -3,7 +3,10 @@
 //   extism  plugin.wasm in @extism/extism under Node (V8's Wasm tiers)
 //   node    the same core (esbuild bundle of src/core.ts) in Node/V8
 //   wazero  warden-exec: the Go host on extism go-sdk + wazero, i.e. Helm's runtime
-// Prints Markdown tables and writes bench/results.json. Not part of the tests.
+// and, on the same streams, external programs: `helm template` of a chart rendering the stream
+// (plain, through a `cat` post-renderer, through warden-exec) and `kyverno apply` with the same
+// policies (bench/workloads.mjs). Prints Markdown tables, writes bench/results.json and, after a
+// full run, docs/performance.md. Not part of the tests.
 //
 // Flags:
 //   --sizes=100KB,1MB,10MB   stream sizes (any of 123, 50KB, 2.5MB)
@@ -13,6 +16,11 @@
 //                            cell fails with "timeout"; larger sizes of that cell are then
 //                            skipped (default 60)
 //   --only=a,b               runtimes (extism,node,wazero) and/or workload ids to run
+//   --workloads=a,b          workload ids to run (pass-through, default-packs, all-checks, io-baseline,
+//                            helm-template, helm+identity, helm+warden-exec pass-through,
+//                            helm+warden-exec default-packs, kyverno-apply); --runtimes=a,b likewise
+//   --doc=PATH|none          where the Markdown tables go (default: docs/performance.md when every
+//                            workload and size ran, else nowhere)
 //   --seed=N --style=source|helm4   generator options (bench/gen.mjs)
 //   --wasm=PATH --exec=PATH  artefacts (default dist/warden/plugin.wasm, dist/warden-exec/bin/warden-exec-<os>-<arch>)
 //   --out=PATH               results file (default bench/results.json)
@@ -31,12 +39,12 @@ import { build as esbuild } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem, release as osRelease } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { cpus, homedir, loadavg, tmpdir, totalmem, release as osRelease } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { OUT_DIR, parseSize, sizeLabel, writeStream } from './gen.mjs';
-import { RUNTIMES, WORKLOADS } from './workloads.mjs';
+import { RUNTIMES, WORKLOADS, helmPath, kyvernoPath } from './workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -50,7 +58,7 @@ const median = (xs) => {
 const round = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10 ** d) / 10 ** d);
 
 function parseFlags(argv) {
-  const f = { sizes: ['100KB', '1MB', '10MB'], runs: 5, budget: 20, timeout: 60, only: [], seed: 1, style: 'source', wasm: null, exec: null, out: join(here, 'results.json') };
+  const f = { sizes: ['100KB', '1MB', '10MB'], runs: 5, budget: 20, timeout: 60, only: [], seed: 1, style: 'source', wasm: null, exec: null, out: join(here, 'results.json'), doc: null, subset: false };
   for (const a of argv) {
     const m = /^--([a-z]+)(?:=(.*))?$/.exec(a);
     if (!m) throw new Error(`unknown argument ${a}`);
@@ -59,7 +67,8 @@ function parseFlags(argv) {
     else if (k === 'runs') f.runs = Number(v);
     else if (k === 'budget') f.budget = Number(v);
     else if (k === 'timeout') f.timeout = Number(v);
-    else if (k === 'only') f.only = v.split(',').filter(Boolean);
+    else if (k === 'only' || k === 'workloads' || k === 'runtimes') f.only.push(...v.split(',').filter(Boolean));
+    else if (k === 'doc') f.doc = v;
     else if (k === 'seed') f.seed = Number(v);
     else if (k === 'style') f.style = v;
     else if (k === 'wasm') f.wasm = v;
@@ -75,6 +84,7 @@ function parseFlags(argv) {
   if (!(f.timeout > 0)) throw new Error('--timeout must be a positive number of seconds');
   const known = new Set([...RUNTIMES.map((r) => r.id), ...WORKLOADS.map((w) => w.id)]);
   for (const o of f.only) if (!known.has(o)) throw new Error(`--only: unknown "${o}" (known: ${[...known].join(', ')})`);
+  f.subset = f.only.length > 0 || argv.some((a) => a.startsWith('--sizes=') || a.startsWith('--style=') || a.startsWith('--seed='));
   return f;
 }
 
@@ -102,10 +112,35 @@ function machineInfo() {
   };
 }
 
-function fileInfo(path) {
+function fileInfo(path, copyTo) {
   if (!path || !existsSync(path)) return null;
   const bytes = readFileSync(path);
-  return { path: relative(root, path), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), mtime: statSync(path).mtime.toISOString() };
+  const info = { path: relative(root, path), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), mtime: statSync(path).mtime.toISOString() };
+  if (copyTo) {
+    mkdirSync(dirname(copyTo), { recursive: true });
+    writeFileSync(copyTo, bytes, { mode: 0o755 });
+  }
+  return info;
+}
+
+/**
+ * Copies plugin.wasm and warden-exec into `dir` (and assembles a Helm plugin directory from
+ * dist/warden-exec/plugin.yaml with that warden-exec and plugin.wasm) so that every cell of the
+ * run measures the same bytes. Returns the copies' paths and the originals' info.
+ */
+function snapshotArtefacts(wasm, exec, dir) {
+  const out = { wasm, exec, plugin: null, wasmInfo: fileInfo(wasm, join(dir, 'plugin.wasm')), execInfo: null };
+  if (!out.wasmInfo) return out;
+  out.wasm = join(dir, 'plugin.wasm');
+  out.execInfo = fileInfo(exec, join(dir, 'bin', basename(exec)));
+  if (!out.execInfo) return out;
+  out.exec = join(dir, 'bin', basename(exec));
+  const manifest = join(root, 'dist', 'warden-exec', 'plugin.yaml');
+  if (existsSync(manifest)) {
+    writeFileSync(join(dir, 'plugin.yaml'), readFileSync(manifest));
+    out.plugin = dir;
+  }
+  return out;
 }
 
 function execPath(flag) {
@@ -143,6 +178,24 @@ async function bundleCore() {
 
 const hasTime = existsSync('/usr/bin/time');
 
+/** Children still running (process group leaders), stopped when the benchmark is interrupted. */
+const live = new Set();
+let workDir = null;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    for (const pid of live) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    log(`bench: interrupted (${sig})`);
+    process.exit(130);
+  });
+}
+
 /** Peak RSS so far of a live process (KiB), from /proc. */
 function vmHwm(pid) {
   try {
@@ -154,14 +207,15 @@ function vmHwm(pid) {
 }
 
 /** Runs a child process; wall time, peak RSS (KiB), stdout bytes, stderr text; killed after timeoutMs. */
-function measureProcess({ argv, stdin, env, cwd, timeoutMs }) {
+function measureProcess({ argv, stdin, env, replaceEnv, cwd, timeoutMs }) {
   return new Promise((resolve, reject) => {
     const rssFile = hasTime ? join(mkdtempSync(join(tmpdir(), 'warden-bench-')), 'rss') : null;
     const full = hasTime ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...argv] : argv;
     const fd = stdin ? openSync(stdin, 'r') : 'ignore';
     const t0 = performance.now();
     // Own process group, so a timeout can stop /usr/bin/time and the measured program together.
-    const child = spawn(full[0], full.slice(1), { stdio: [fd, 'pipe', 'pipe'], env: { ...process.env, ...env }, cwd: cwd ?? root, detached: true });
+    const child = spawn(full[0], full.slice(1), { stdio: [fd, 'pipe', 'pipe'], env: replaceEnv ? env : { ...process.env, ...env }, cwd: cwd ?? root, detached: true });
+    live.add(child.pid);
     if (typeof fd === 'number') closeSync(fd);
     const out = [];
     const err = [];
@@ -180,6 +234,7 @@ function measureProcess({ argv, stdin, env, cwd, timeoutMs }) {
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
+      live.delete(child.pid);
       const wallMs = performance.now() - t0;
       clearTimeout(timer);
       if (poll) clearInterval(poll);
@@ -201,7 +256,9 @@ function runWorker(spec, timeoutMs) {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_NO_WARNINGS: '1' },
       cwd: root,
+      detached: true,
     });
+    live.add(child.pid);
     const r = { setupMs: null, calls: [], wasm: [], error: null, memory: null };
     let buf = '';
     const err = [];
@@ -240,6 +297,7 @@ function runWorker(spec, timeoutMs) {
     });
     child.stderr.on('data', (c) => err.push(c));
     child.on('close', (code) => {
+      live.delete(child.pid);
       clearTimeout(timer);
       if (!r.error && (code !== 0 || !r.memory)) r.error = `worker exited ${code}: ${Buffer.concat(err).toString('utf8').slice(-2000)}`;
       resolve(r);
@@ -249,9 +307,16 @@ function runWorker(spec, timeoutMs) {
 
 // ---- one cell per runtime ----------------------------------------------------------------
 
+/** Warm runs and per-call timeout of a cell: the flags, capped by the workload's limits for this size. */
+function cellLimits(ctx, workload, stream) {
+  const l = workload.limits?.(stream.bytes) ?? {};
+  return { runs: Math.min(ctx.flags.runs, l.runs ?? Infinity), timeoutS: Math.max(ctx.flags.timeout, l.timeoutS ?? 0) };
+}
+
 async function cellWorker(ctx, runtime, workload, stream, args) {
-  const spec = { runtime: runtime.id, workload: workload.id, stream: stream.path, args, runs: ctx.flags.runs, budgetMs: ctx.flags.budget * 1000, wasm: ctx.wasm, core: ctx.core };
-  const r = await runWorker(spec, ctx.flags.timeout * 1000);
+  const { runs, timeoutS } = cellLimits(ctx, workload, stream);
+  const spec = { runtime: runtime.id, workload: workload.id, stream: stream.path, args, runs, budgetMs: ctx.flags.budget * 1000, wasm: ctx.wasm, core: ctx.core };
+  const r = await runWorker(spec, timeoutS * 1000);
   const [cold = null, ...warm] = r.calls;
   return {
     ok: !r.error,
@@ -281,22 +346,23 @@ function timingLine(stderr) {
   return null;
 }
 
-async function cellProcess(ctx, stream, { argv, env, verify, cacheDir }) {
+async function cellProcess(ctx, stream, { argv, env, replaceEnv, stdin, verify, cacheDir, exitCodes = [0], limits }) {
   const input = readFileSync(stream.path, 'utf8');
+  const { runs: warmRuns, timeoutS } = limits;
   const runs = [];
   let error = null;
   let spent = 0;
-  for (let i = 0; i <= ctx.flags.runs && (i <= 1 || spent < ctx.flags.budget * 1000); i++) {
+  for (let i = 0; i <= warmRuns && (i <= 1 || spent < ctx.flags.budget * 1000); i++) {
     if (cacheDir && i === 0) rmSync(cacheDir, { recursive: true, force: true }); // cold: empty cache dir
-    const p = await measureProcess({ argv, stdin: stream.path, env, timeoutMs: ctx.flags.timeout * 1000 });
+    const p = await measureProcess({ argv, stdin: stdin === undefined ? stream.path : stdin, env, replaceEnv, timeoutMs: timeoutS * 1000 });
     spent += p.wallMs;
     if (p.timedOut) {
-      error = `timeout: run ${i + 1} (${i === 0 ? 'cold' : 'warm'}) ran over ${ctx.flags.timeout} s and was stopped`;
+      error = `timeout: run ${i + 1} (${i === 0 ? 'cold' : 'warm'}) ran over ${timeoutS} s and was stopped`;
       break;
     }
     const t = timingLine(p.stderr);
     runs.push({ wallMs: p.wallMs, maxRssKiB: p.maxRssKiB, timing: t });
-    const why = p.code !== 0 ? `exit code ${p.code}: ${p.stderr.trim().slice(-1500)}` : verify(input, p.stdout, p.stderr);
+    const why = !exitCodes.includes(p.code) ? `exit code ${p.code}: ${p.stderr.trim().slice(-1500)}` : verify(input, p.stdout, p.stderr);
     if (why) {
       error = `run ${i + 1}: wrong result: ${why}`;
       break;
@@ -327,46 +393,104 @@ async function cellProcess(ctx, stream, { argv, env, verify, cacheDir }) {
 
 // ---- report ------------------------------------------------------------------------------
 
-/** The time a runtime's ratios use: warm median of the call itself (wazero: callMs inside the host). */
-const callTime = (c) => (c && c.ok ? (c.warm.callMedian ?? c.warm.median) : null);
-const ratio = (a, b) => (a !== null && b !== null && b > 0 ? round(a / b, 2) : null);
+/**
+ * The time a cell's ratios use: the warm median of the call itself (wazero: `callMs` inside the
+ * host); a cell measured cold only (big streams of slow workloads) uses its cold call.
+ */
+const callTime = (c) => {
+  if (!c || !c.ok) return null;
+  const warm = c.warm.callMedian ?? c.warm.median;
+  if (warm !== null && warm !== undefined) return warm;
+  return c.cold.callMs ?? c.cold.ms ?? null;
+};
+/** Whole-process wall time (commands, warden-exec): warm median, else the cold run. */
+const wallTime = (c) => (c && c.ok ? (c.warm.median ?? c.cold.ms ?? null) : null);
+const coldOnly = (c) => Boolean(c && c.ok && !c.warm.runs);
+const ratio = (a, b) => (a !== null && a !== undefined && b !== null && b !== undefined && b > 0 ? round(a / b, 2) : null);
 const fmt = (x, unit = '') => (x === null || x === undefined ? '–' : `${x}${unit}`);
+const ms = (c, f) => (f(c) === null ? '–' : `${f(c)}${coldOnly(c) ? '*' : ''}`);
 
 function tables(results, ctx) {
   const out = [];
+  const find = (w, size, rt) => results.find((r) => r.workload === w && r.size === size && (rt === undefined || r.runtime === rt));
   out.push(`## warden benchmark — ${ctx.machine.date}`);
   out.push('');
-  out.push(`${ctx.machine.cpu}, ${ctx.machine.cores} cores, Node ${ctx.machine.node}, commit ${ctx.machine.git.commit?.slice(0, 12) ?? '?'}${ctx.machine.git.dirty ? ' (dirty)' : ''}; stream style \`${ctx.flags.style}\`, seed ${ctx.flags.seed}; load average at start ${ctx.machine.loadavg.join(' ')}`);
-  out.push(`plugin.wasm: ${ctx.artefacts.wasm ? `${ctx.artefacts.wasm.path} (${ctx.artefacts.wasm.bytes} bytes)` : 'missing'}; warden-exec: ${ctx.artefacts.exec ? `${ctx.artefacts.exec.path} (${ctx.artefacts.exec.bytes} bytes)` : 'missing'}`);
+  out.push(
+    `${ctx.machine.cpu}, ${ctx.machine.cores} cores, Node ${ctx.machine.node}, commit ${ctx.machine.git.commit?.slice(0, 12) ?? '?'}${ctx.machine.git.dirty ? ' (dirty)' : ''}; ` +
+      `stream style \`${ctx.flags.style}\`, seed ${ctx.flags.seed}; load average at start ${ctx.machine.loadavg.join(' ')}, at end ${ctx.loadavgEnd.join(' ')}; ${ctx.totalSeconds} s in all`,
+  );
+  out.push(
+    `plugin.wasm: ${ctx.artefacts.wasm ? `${ctx.artefacts.wasm.path} (${ctx.artefacts.wasm.bytes} bytes, sha256 ${ctx.artefacts.wasm.sha256.slice(0, 12)})` : 'missing'}; ` +
+      `warden-exec: ${ctx.artefacts.exec ? `${ctx.artefacts.exec.path} (${ctx.artefacts.exec.bytes} bytes)` : 'missing'}; ` +
+      `helm: ${ctx.tools.helm ?? 'missing'}; kyverno: ${ctx.tools.kyverno ?? 'missing'}`,
+  );
   out.push('');
-  out.push('| workload | size | runtime | setup ms | cold ms | warm ms (median, n) | warm call ms | peak RSS MiB | Wasm memory MiB | result |');
+  out.push('Times in ms. `*` = measured once (cold call only: too slow to repeat within the time budget). Streams: ' + ctx.streams.map((s) => `${s.label} = ${s.bytes} bytes, ${s.documents} documents`).join('; ') + '.');
+  out.push('');
+  out.push('### Every cell');
+  out.push('');
+  out.push('| workload | size | runtime | setup | cold | warm (median, n) | warm call | peak RSS MiB | Wasm memory MiB | result |');
   out.push('|---|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of results) {
     if (r.skipped) {
       out.push(`| ${r.workload} | ${r.size} | ${r.runtime} | | | | | | | skipped: ${r.skipped} |`);
       continue;
     }
-    const cold = r.cold.callMs !== undefined && r.cold.callMs !== null ? `${r.cold.ms} (call ${r.cold.callMs}, compile ${r.cold.compileMs})` : fmt(r.cold.ms);
-    const warmCall = r.warm.callMedian !== undefined ? fmt(r.warm.callMedian) : fmt(r.warm.median);
+    const cold = r.cold.callMs !== undefined && r.cold.callMs !== null ? `${fmt(r.cold.ms)} (call ${r.cold.callMs}, compile ${fmt(r.cold.compileMs)})` : fmt(r.cold.ms);
+    const warmCall = r.warm.callMedian !== undefined && r.warm.callMedian !== null ? fmt(r.warm.callMedian) : r.kind === 'warden' ? fmt(r.warm.median) : '–';
     out.push(
-      `| ${r.workload} | ${r.size} | ${r.runtime} | ${fmt(r.setupMs)} | ${cold} | ${fmt(r.warm.median)} (${r.warm.runs}) | ${warmCall} | ${fmt(r.memory.peakRssMiB)} | ${fmt(r.memory.wasmMiB)} | ${r.ok ? 'ok' : 'FAIL: ' + String(r.error).split('\n')[0].slice(0, 160)} |`,
+      `| ${r.workload} | ${r.size} | ${r.runtime} | ${fmt(r.setupMs)} | ${cold} | ${r.warm.runs ? `${fmt(r.warm.median)} (${r.warm.runs})` : '–'} | ${warmCall} | ${fmt(r.memory?.peakRssMiB)} | ${fmt(r.memory?.wasmMiB)} | ${r.ok ? 'ok' : 'FAIL: ' + String(r.error).split('\n')[0].slice(0, 160)} |`,
     );
   }
   out.push('');
-  out.push('Ratios (warm medians of the call; wazero = `callMs` inside warden-exec; "wall" = whole warden-exec process):');
+  out.push('### warden in its three runtimes');
   out.push('');
-  out.push('| workload | size | extism/node | wazero/node | wazero/extism | wazero wall/node |');
-  out.push('|---|---|---:|---:|---:|---:|');
-  for (const x of ctx.ratios.bySize) out.push(`| ${x.workload} | ${x.size} | ${fmt(x.extismOverNode)} | ${fmt(x.wazeroOverNode)} | ${fmt(x.wazeroOverExtism)} | ${fmt(x.wazeroWallOverNode)} |`);
+  out.push('Warm call time (wazero: the call inside warden-exec, without process start and module load; "wall" = the whole warden-exec process) and ratios between runtimes.');
+  out.push('');
+  out.push('| workload | size | node | extism | wazero call | wazero wall | extism/node | wazero/node | wazero/extism | wazero wall/node |');
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const x of ctx.ratios.bySize) {
+    const [e, n, z] = ['extism', 'node', 'wazero'].map((rt) => find(x.workload, x.size, rt));
+    out.push(`| ${x.workload} | ${x.size} | ${ms(n, callTime)} | ${ms(e, callTime)} | ${ms(z, callTime)} | ${ms(z, wallTime)} | ${fmt(x.extismOverNode)} | ${fmt(x.wazeroOverNode)} | ${fmt(x.wazeroOverExtism)} | ${fmt(x.wazeroWallOverNode)} |`);
+  }
+  if (ctx.ratios.helm.length) {
+    out.push('');
+    out.push('### What Helm users feel: `helm template` of a chart that renders the stream');
+    out.push('');
+    out.push('Whole `helm template` wall time, warm (warden-exec\u2019s compilation cache filled; cold = empty `HELM_CACHE_HOME`, in the table above). `identity` is a `cat` post-renderer plugin: Helm\u2019s own cost of post-rendering (split, annotate, re-serialise).');
+    out.push('');
+    out.push('| size | plain | + identity | + warden-exec pass-through | + warden-exec default packs | identity/plain | pass-through/plain | pass-through/identity | default packs/plain | default packs/identity |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const x of ctx.ratios.helm) {
+      const c = (w) => find(w, x.size);
+      out.push(
+        `| ${x.size} | ${ms(c('helm-template'), wallTime)} | ${ms(c('helm+identity'), wallTime)} | ${ms(c('helm+warden-exec pass-through'), wallTime)} | ${ms(c('helm+warden-exec default-packs'), wallTime)} | ${fmt(x.identityOverPlain)} | ${fmt(x.passOverPlain)} | ${fmt(x.passOverIdentity)} | ${fmt(x.packsOverPlain)} | ${fmt(x.packsOverIdentity)} |`,
+      );
+    }
+  }
+  if (ctx.ratios.kyverno.length) {
+    out.push('');
+    out.push('### warden vs `kyverno apply` with the same policies (the default packs\u2019 YAML files) on the same stream');
+    out.push('');
+    out.push('| size | kyverno apply (wall) | warden-exec default packs (wall) | plugin.wasm in Extism (call) | core in Node (call) | kyverno / warden-exec | kyverno / Extism | kyverno / Node |');
+    out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const x of ctx.ratios.kyverno) {
+      out.push(
+        `| ${x.size} | ${ms(find('kyverno-apply', x.size), wallTime)} | ${ms(find('default-packs', x.size, 'wazero'), wallTime)} | ${ms(find('default-packs', x.size, 'extism'), callTime)} | ${ms(find('default-packs', x.size, 'node'), callTime)} | ${fmt(x.overWazeroWall)} | ${fmt(x.overExtism)} | ${fmt(x.overNode)} |`,
+      );
+    }
+  }
   if (ctx.ratios.scaling.length) {
     out.push('');
-    out.push('| workload | scaling 10MB/1MB | extism | node | wazero (call) | wazero (wall) |');
-    out.push('|---|---|---:|---:|---:|---:|');
-    for (const x of ctx.ratios.scaling) out.push(`| ${x.workload} | ${x.from}→${x.to} | ${fmt(x.extism)} | ${fmt(x.node)} | ${fmt(x.wazero)} | ${fmt(x.wazeroWall)} |`);
+    out.push('### Scaling: 10 MB time / 1 MB time (linear = 10)');
+    out.push('');
+    out.push('| workload | runtime | 1 MB | 10 MB | ratio |');
+    out.push('|---|---|---:|---:|---:|');
+    for (const x of ctx.ratios.scaling) out.push(`| ${x.workload} | ${x.runtime} | ${fmt(x.fromMs)} | ${fmt(x.toMs)} | ${fmt(x.ratio)} |`);
   }
   if (ctx.targets.length) {
     out.push('');
-    out.push('Targets (issue 4):');
+    out.push('### Targets (issues 4 and 9)');
     out.push('');
     out.push('| target | runtime | measured | pass |');
     out.push('|---|---|---:|---|');
@@ -376,55 +500,123 @@ function tables(results, ctx) {
 }
 
 function computeRatios(results) {
-  const find = (w, size, rt) => results.find((r) => r.workload === w && r.size === size && r.runtime === rt && !r.skipped);
+  const find = (w, size, rt) => results.find((r) => r.workload === w && r.size === size && (rt === undefined || r.runtime === rt) && !r.skipped);
   const bySize = [];
   const scaling = [];
-  const workloads = [...new Set(results.filter((r) => r.kind === 'warden').map((r) => r.workload))];
+  const helm = [];
+  const kyverno = [];
+  const wardenWorkloads = [...new Set(results.filter((r) => r.kind === 'warden').map((r) => r.workload))];
   const sizes = [...new Set(results.map((r) => r.size))];
-  for (const w of workloads) {
+  for (const w of wardenWorkloads) {
     for (const size of sizes) {
       const [e, n, z] = ['extism', 'node', 'wazero'].map((rt) => find(w, size, rt));
+      if (!e && !n && !z) continue;
       bySize.push({
         workload: w,
         size,
         extismOverNode: ratio(callTime(e), callTime(n)),
         wazeroOverNode: ratio(callTime(z), callTime(n)),
         wazeroOverExtism: ratio(callTime(z), callTime(e)),
-        wazeroWallOverNode: ratio(z?.ok ? z.warm.median : null, callTime(n)),
+        wazeroWallOverNode: ratio(wallTime(z), callTime(n)),
       });
     }
-    if (sizes.includes('1MB') && sizes.includes('10MB')) {
-      const s = (rt, f = callTime) => ratio(f(find(w, '10MB', rt)), f(find(w, '1MB', rt)));
-      scaling.push({ workload: w, from: '1MB', to: '10MB', extism: s('extism'), node: s('node'), wazero: s('wazero'), wazeroWall: s('wazero', (c) => (c?.ok ? c.warm.median : null)) });
+  }
+  for (const size of sizes) {
+    const t = (w) => wallTime(find(w, size));
+    const plain = t('helm-template');
+    const id = t('helm+identity');
+    const pass = t('helm+warden-exec pass-through');
+    const packs = t('helm+warden-exec default-packs');
+    if (plain !== null || id !== null || pass !== null || packs !== null) {
+      helm.push({ size, identityOverPlain: ratio(id, plain), passOverPlain: ratio(pass, plain), passOverIdentity: ratio(pass, id), packsOverPlain: ratio(packs, plain), packsOverIdentity: ratio(packs, id) });
+    }
+    const k = t('kyverno-apply');
+    if (k !== null) {
+      kyverno.push({
+        size,
+        overWazeroWall: ratio(k, wallTime(find('default-packs', size, 'wazero'))),
+        overExtism: ratio(k, callTime(find('default-packs', size, 'extism'))),
+        overNode: ratio(k, callTime(find('default-packs', size, 'node'))),
+      });
     }
   }
-  return { bySize, scaling };
+  if (sizes.includes('1MB') && sizes.includes('10MB')) {
+    const pairs = new Set(results.filter((r) => !r.skipped).map((r) => `${r.workload}\u0000${r.runtime}`));
+    for (const key of pairs) {
+      const [w, rt] = key.split('\u0000');
+      const a = find(w, '1MB', rt);
+      const b = find(w, '10MB', rt);
+      if (!a || !b) continue;
+      const f = a.kind === 'warden' ? callTime : wallTime;
+      scaling.push({ workload: w, runtime: rt, from: '1MB', to: '10MB', fromMs: f(a), toMs: f(b), ratio: ratio(f(b), f(a)) });
+    }
+  }
+  return { bySize, scaling, helm, kyverno };
 }
 
-function computeTargets(results, ratios, flags) {
+function computeTargets(results, ratios) {
   const t = [];
-  const find = (size, rt) => results.find((r) => r.workload === 'pass-through' && r.size === size && r.runtime === rt);
-  const sc = ratios.scaling.find((s) => s.workload === 'pass-through');
-  const over = (target) => (target.includes('memory') ? 'unknown (timeout)' : `> ${flags.timeout * 1000} (timeout)`);
+  const find = (w, size, rt) => results.find((r) => r.workload === w && r.size === size && (rt === undefined || r.runtime === rt));
   // A cell that failed (timeout, or skipped after a smaller size timed out) fails its targets.
-  const check = (target, runtime, cell, value, limit) => {
+  const check = (target, runtime, cell, value, limit, atLeast = false) => {
     if (!cell || (cell.skipped && cell.ok !== false)) return;
-    if (cell.ok === false) t.push({ target, runtime, measured: String(cell.error ?? cell.skipped).startsWith('timeout') || cell.skipped ? over(target) : 'failed', pass: false });
-    else t.push({ target, runtime, measured: value, pass: value === null || value === undefined ? null : value <= limit });
+    if (cell.ok === false) t.push({ target, runtime, measured: String(cell.error ?? cell.skipped).startsWith('timeout') || cell.skipped ? 'timeout' : 'failed', pass: false });
+    else t.push({ target, runtime, measured: value, pass: value === null || value === undefined ? null : atLeast ? value >= limit : value <= limit });
   };
-  const e10 = find('10MB', 'extism');
-  const z10 = find('10MB', 'wazero');
+  // issue 4: pass-through
+  const e10 = find('pass-through', '10MB', 'extism');
+  const z10 = find('pass-through', '10MB', 'wazero');
   check('10 MB pass-through ≤ 1000 ms (warm call)', 'extism', e10, callTime(e10), 1000);
   check('10 MB pass-through ≤ 1000 ms (warm call inside warden-exec)', 'wazero', z10, callTime(z10), 1000);
-  check('10 MB pass-through ≤ 1000 ms (warm, whole warden-exec process)', 'wazero', z10, z10?.ok ? z10.warm.median : null, 1000);
-  for (const rt of ['extism', 'wazero']) {
-    const c1 = find('1MB', rt);
-    const c10 = find('10MB', rt);
-    if (c1 && c10) check('10 MB ≤ 10x the 1 MB time (warm call)', rt, c10.ok === false ? c10 : c1, sc?.[rt] ?? null, 10);
+  check('10 MB pass-through ≤ 1000 ms (warm, whole warden-exec process)', 'wazero', z10, wallTime(z10), 1000);
+  // issue 9
+  const p1 = find('default-packs', '1MB', 'wazero');
+  check('default packs, 1 MB, warden-exec warm ≤ 500 ms (whole process)', 'wazero', p1, wallTime(p1), 500);
+  const k1 = ratios.kyverno.find((x) => x.size === '1MB');
+  if (k1) check('default packs, 1 MB: kyverno apply / warden-exec ≥ 10', 'wazero', p1, k1.overWazeroWall, 10, true);
+  for (const size of ['1MB', '10MB']) {
+    const h = ratios.helm.find((x) => x.size === size);
+    if (h) check(`helm template + warden-exec pass-through ≤ 1.5x plain helm template (${size})`, 'helm', find('helm+warden-exec pass-through', size), h.passOverPlain, 1.5);
   }
-  check('peak memory ≤ 200 MiB at 10 MB (Wasm linear memory)', 'extism', e10, e10?.memory?.wasmMiB, 200);
-  check('peak memory ≤ 200 MiB at 10 MB (warden-exec peak RSS)', 'wazero', z10, z10?.memory?.peakRssMiB, 200);
+  for (const s of ratios.scaling) {
+    const cell = find(s.workload, '10MB', s.runtime);
+    check(`${s.workload}: 10 MB ≤ 10x the 1 MB time`, s.runtime, cell, s.ratio, 10);
+  }
+  for (const w of ['pass-through', 'default-packs', 'all-checks']) {
+    const e = find(w, '10MB', 'extism');
+    check(`${w}: peak memory ≤ 200 MiB at 10 MB (Wasm linear memory)`, 'extism', e, e?.memory?.wasmMiB, 200);
+    const z = find(w, '10MB', 'wazero');
+    check(`${w}: peak memory ≤ 200 MiB at 10 MB (warden-exec peak RSS)`, 'wazero', z, z?.memory?.peakRssMiB, 200);
+  }
   return t;
+}
+
+/** Versions of the external programs the selected workloads run (null = absent). */
+function toolVersions(workloads) {
+  const ids = new Set(workloads.map((w) => w.id));
+  const out = { helm: null, kyverno: null };
+  const home = (p) => (p.startsWith(homedir() + '/') ? '~' + p.slice(homedir().length) : p);
+  if ([...ids].some((id) => id.startsWith('helm')) && existsSync(helmPath())) {
+    out.helm = `${sh(helmPath(), ['version', '--template', '{{.Version}}'])} (${home(helmPath())})`;
+  }
+  if (ids.has('kyverno-apply') && existsSync(kyvernoPath())) {
+    const v = /Version:\s*(\S+)/.exec(sh(kyvernoPath(), ['version']) ?? '');
+    out.kyverno = `${v ? v[1] : '?'} (${home(kyvernoPath())})`;
+  }
+  return out;
+}
+
+/**
+ * docs/performance.md = the hand-written part above the marker line (kept as it is) + the
+ * tables of this run below it.
+ */
+function writePerformanceDoc(path, tablesText) {
+  const MARK = '<!-- bench:results (everything below is written by npm run bench) -->';
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const i = old.indexOf(MARK);
+  const head = i >= 0 ? old.slice(0, i) : old || '# Performance\n\nFigures from `npm run bench` (bench/README.md).\n\n';
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${head}${MARK}\n\n${tablesText.replace(/^## /, '## Last full run: ')}\n`);
 }
 
 // ---- main --------------------------------------------------------------------------------
@@ -437,16 +629,21 @@ async function main() {
   const runtimes = RUNTIMES.filter((r) => !onlyRt.length || onlyRt.includes(r.id));
   const workloads = WORKLOADS.filter((w) => !onlyWl.length || onlyWl.includes(w.id));
 
-  const wasm = wasmPath(flags.wasm);
-  const exec = execPath(flags.exec);
   const work = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+  workDir = work;
+  // The whole run measures one copy of the artefacts: a `npm run build` elsewhere in the tree
+  // during the run (other work goes on) must not swap plugin.wasm between cells.
+  const snap = snapshotArtefacts(wasmPath(flags.wasm), execPath(flags.exec), join(work, 'artefacts'));
+  const { wasm, exec } = snap;
   const ctx = {
     flags,
     wasm,
     exec,
+    execPlugin: snap.plugin,
     tmp: work,
     machine: machineInfo(),
-    artefacts: { wasm: fileInfo(wasm), exec: fileInfo(exec) },
+    artefacts: { wasm: snap.wasmInfo, exec: snap.execInfo },
+    tools: toolVersions(workloads),
     core: await bundleCore(),
   };
   const missing = {
@@ -462,23 +659,43 @@ async function main() {
     const { path, text } = writeStream(bytes, { seed: flags.seed, style: flags.style });
     streams.push({ label: sizeLabel(bytes), bytes: Buffer.byteLength(text), path, documents: text.split(/^---$/m).length - (text.startsWith('---') ? 1 : 0) });
   }
+  ctx.streams = streams;
 
   const results = [];
   for (const w of workloads) {
     for (const stream of streams) {
       const base = { workload: w.id, kind: w.kind, size: stream.label, bytes: stream.bytes };
       if (w.kind === 'command') {
-        const skip = w.requires?.(ctx);
+        const runtime = w.runtime ?? 'process';
+        let skip = w.requires?.(ctx);
+        const slower = results.find((r) => r.workload === w.id && r.bytes < stream.bytes && String(r.error).startsWith('timeout'));
+        if (!skip && slower) skip = `${slower.size} already ran over its timeout`;
+        if (!skip && w.prepare) {
+          try {
+            skip = await w.prepare(ctx, stream);
+          } catch (e) {
+            results.push({ ...base, runtime, ok: false, error: `prepare failed: ${String(e.stderr ?? '').slice(-1500) || e.message}` });
+            log(`bench: FAILED ${w.id} ${stream.label}: prepare: ${e.message}`);
+            continue;
+          }
+        }
         if (skip) {
-          results.push({ ...base, runtime: 'process', skipped: skip });
+          results.push({ ...base, runtime, skipped: skip, ...(slower ? { ok: false } : {}) });
           continue;
         }
         const cmd = w.command(ctx, stream);
-        log(`bench: ${w.id} ${stream.label} ${cmd.argv[0]}`);
-        results.push({ ...base, runtime: 'process', ...(await cellProcess(ctx, stream, { argv: cmd.argv, env: cmd.env, verify: w.verify })) });
+        log(`bench: ${w.id} ${stream.label} ${runtime}`);
+        const cell = await cellProcess(ctx, stream, {
+          ...cmd,
+          exitCodes: w.exitCodes,
+          limits: cellLimits(ctx, w, stream),
+          verify: (input, stdout, stderr) => w.verify(input, stdout, stderr, ctx, stream),
+        });
+        results.push({ ...base, runtime, argv: cmd.argv.map((a) => (a.startsWith(root) ? relative(root, a) : a.startsWith(homedir() + '/') ? '~' + a.slice(homedir().length) : a)), ...cell });
+        if (!cell.ok) log(`bench: FAILED ${w.id} ${stream.label}: ${cell.error}`);
         continue;
       }
-      const setup = w.setup ? await w.setup(ctx) : {};
+      const setup = w.setup ? await w.setup(ctx, stream) : {};
       if (setup.skip) {
         for (const rt of runtimes) results.push({ ...base, runtime: rt.id, skipped: setup.skip });
         continue;
@@ -492,7 +709,7 @@ async function main() {
         }
         const slower = results.find((r) => r.workload === w.id && r.runtime === rt.id && r.bytes < stream.bytes && String(r.error).startsWith('timeout'));
         if (slower) {
-          results.push({ ...base, runtime: rt.id, skipped: `${slower.size} already ran over the ${flags.timeout} s timeout`, ok: false });
+          results.push({ ...base, runtime: rt.id, skipped: `${slower.size} already ran over its timeout`, ok: false });
           continue;
         }
         log(`bench: ${w.id} ${stream.label} ${rt.id}`);
@@ -503,12 +720,13 @@ async function main() {
           cell = await cellProcess(ctx, stream, {
             argv: [exec, ...args],
             cacheDir,
+            limits: cellLimits(ctx, w, stream),
             // An isolated Helm cache home: warden-exec writes its default report file there.
             env: { WARDEN_EXEC_TIMING: '1', WARDEN_CACHE_DIR: cacheDir, WARDEN_WASM: wasm, WARDEN_NO_TTY: '1', HELM_CACHE_HOME: join(work, 'helm-cache') },
             verify: (input, stdout) => w.verify(input, stdout.toString('utf8'), null),
           });
         }
-        results.push({ ...base, runtime: rt.id, args, ...cell });
+        results.push({ ...base, runtime: rt.id, args: args.map((a) => (a.length > 200 ? `${a.slice(0, 60)}… (${a.length} chars)` : a)), ...cell });
         if (!cell.ok) log(`bench: FAILED ${w.id} ${stream.label} ${rt.id}: ${cell.error}`);
       }
     }
@@ -516,23 +734,32 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
 
   ctx.ratios = computeRatios(results);
-  ctx.targets = computeTargets(results, ctx.ratios, flags);
+  ctx.targets = computeTargets(results, ctx.ratios);
+  const totalS = round((performance.now() - t0) / 1000);
+  ctx.totalSeconds = totalS;
+  ctx.loadavgEnd = loadavg().map((x) => round(x, 2));
   const text = tables(results, ctx);
   process.stdout.write(text + '\n');
-  const totalS = round((performance.now() - t0) / 1000);
   log(`bench: done in ${totalS} s`);
+  // The Markdown tables go to docs/performance.md after a full run (or to --doc=PATH).
+  const docPath = flags.doc === 'none' ? null : flags.doc ? flags.doc : flags.subset ? null : join(root, 'docs', 'performance.md');
+  if (docPath) {
+    writePerformanceDoc(docPath, text);
+    log(`bench: wrote ${relative(process.cwd(), docPath)}`);
+  }
   const doc = {
     machine: ctx.machine,
     artefacts: ctx.artefacts,
+    tools: ctx.tools,
     params: { sizes: flags.sizes, runs: flags.runs, budgetS: flags.budget, only: flags.only, seed: flags.seed, style: flags.style, memoryMethod: hasTime ? '/usr/bin/time -f %M' : '/proc VmHWM polling' },
     streams: streams.map((s) => ({ label: s.label, bytes: s.bytes, documents: s.documents, path: relative(root, s.path) })),
     runtimes: RUNTIMES.map(({ id, label }) => ({ id, label })),
-    workloads: WORKLOADS.map(({ id, kind, description, args }) => ({ id, kind, description, args })),
+    workloads: WORKLOADS.map(({ id, kind, runtime, description, args }) => ({ id, kind, runtime, description, args })),
     results,
     ratios: ctx.ratios,
     targets: ctx.targets,
     totalSeconds: totalS,
-    loadavgEnd: loadavg().map((x) => round(x, 2)),
+    loadavgEnd: ctx.loadavgEnd,
   };
   mkdirSync(dirname(flags.out), { recursive: true });
   writeFileSync(flags.out, JSON.stringify(doc, null, 2) + '\n');

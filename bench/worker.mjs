@@ -88,8 +88,9 @@ async function main() {
 
   try {
     let spent = await once();
-    // At least one warm call; then more while the cell's time budget lasts.
-    for (let n = 0; n < Math.max(1, spec.runs) && (n === 0 || spent < spec.budgetMs); n++) spent += await once();
+    // One warm call; then more (up to `runs`) while the cell's time budget lasts.
+    // (runs = 0: the cold call only, for cells too slow to repeat)
+    for (let n = 0; n < spec.runs && (n === 0 || spent < spec.budgetMs); n++) spent += await once();
   } catch (e) {
     emit({ error: e.message });
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what warden's build and tests need, skipping whatever is already there:
 #   Debian's clang-16/lld-16/wasi-libc (the Wasm C toolchain), npm packages (npm ci),
-#   and real Helm binaries built from the Go module proxy (cached).
+#   and real Helm binaries built from the Go module proxy (cached); with --helm=all also
+#   kube-apiserver + etcd and the Kyverno CLI (cached).
 # Usage: build/setup.sh [--helm=all|default|none]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +38,12 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(sed -n '/"packages"/,$
   npm ci --no-audit --no-fund >&2
 fi
 
-# 3. The Gateway API CRDs (schemas the ingress tests validate warden's output against).
-GOFLAGS=-mod=mod go mod download sigs.k8s.io/gateway-api@v1.5.0 >&2
+# 3. The target CRDs the ingress tests validate warden's output against: Gateway API, Traefik
+#    (docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml and the
+#    kubernetesIngressNGINX provider's annotations.go) and the OpenShift Route CRD.
+GOFLAGS=-mod=mod go mod download sigs.k8s.io/gateway-api@v1.5.0 \
+  github.com/traefik/traefik/v3@v3.7.13 \
+  github.com/openshift/api@v0.0.0-20251015095338-264e80a2b6e7 >&2
 
 # 4. Helm (Go module proxy builds, cached under ${WARDEN_CACHE:-~/.cache/warden}/helm).
 case "$helm_mode" in
@@ -49,7 +54,10 @@ case "$helm_mode" in
          bash build/helm/install-helm.sh "$v" >/dev/null
        done < build/helm/versions.txt
        # A real kube-apiserver + etcd for the ownership end-to-end tests (cached).
-       bash build/kube/install-kube.sh >/dev/null ;;
+       bash build/kube/install-kube.sh >/dev/null
+       # The Kyverno CLI v1.19.1, second oracle of the policy engine and a bench baseline
+       # (cached; cold build ~5-7 min on 2 cores, 253 MB binary).
+       bash build/kyverno/install-kyverno.sh >/dev/null ;;
   *) say "unknown --helm mode $helm_mode"; exit 2 ;;
 esac
 say "ready"
