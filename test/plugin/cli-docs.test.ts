@@ -1,4 +1,5 @@
 // docs/cli.md stays true: every command of `warden --help` has its section, and the sample report
+// (in docs/cli.md and README.md)
 // is the real output of the installed CLI on charts-fixtures/webapp (real Helm v4.3.1).
 // WARDEN_UPDATE_DOCS=1 rewrites the sample block instead of failing.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,15 +34,18 @@ describe('docs/cli.md', () => {
     const r = warden(['check', 'charts-fixtures/webapp', '--release', 'web', '-n', 'prod', '--no-config'], { HELM: helm });
     expect(r.status).toBe(0);
     const block = START + '```text\n$ warden check charts-fixtures/webapp --release web -n prod\n' + r.stdout + '```\n' + END;
-    const doc = readFileSync(DOC, 'utf8');
-    const a = doc.indexOf(START);
-    const b = doc.indexOf(END);
-    expect(a >= 0 && b > a, 'the sample markers are in docs/cli.md').toBe(true);
-    const current = doc.slice(a, b + END.length);
-    if (process.env.WARDEN_UPDATE_DOCS === '1') {
-      writeFileSync(DOC, doc.slice(0, a) + block + doc.slice(b + END.length));
-      return;
+    for (const file of [DOC, join(root, 'README.md')]) {
+      const name = file.slice(root.length + 1);
+      const doc = readFileSync(file, 'utf8');
+      const a = doc.indexOf(START);
+      const b = doc.indexOf(END);
+      expect(a >= 0 && b > a, `the sample markers are in ${name}`).toBe(true);
+      const current = doc.slice(a, b + END.length);
+      if (process.env.WARDEN_UPDATE_DOCS === '1') {
+        writeFileSync(file, doc.slice(0, a) + block + doc.slice(b + END.length));
+        continue;
+      }
+      expect(current, `${name} sample is stale: run WARDEN_UPDATE_DOCS=1 npx vitest run test/plugin/cli-docs.test.ts`).toBe(block);
     }
-    expect(current, 'docs/cli.md sample is stale: run WARDEN_UPDATE_DOCS=1 npx vitest run test/plugin/cli-docs.test.ts').toBe(block);
   });
 });
