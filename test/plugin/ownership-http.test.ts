@@ -70,7 +70,11 @@ describe('--kube-proxy in the built plugin', () => {
     // The release compared with is revision 2 (deployed), not 3 (failed): "kept" is not checked.
     expect(urls).toContain('/api/v1/namespaces/prod/secrets/sh.helm.release.v1.web.v2');
     expect(urls).not.toContain('/api/v1/namespaces/prod/secrets/sh.helm.release.v1.web.v3');
-    expect(urls.filter((u) => u.includes('/configmaps/')).sort()).toEqual([
+    // Existing objects without managedFields are read a second time in full (server-side apply
+    // prediction needs their values); the missing one only once.
+    const configMaps = urls.filter((u) => u.includes('/configmaps/'));
+    expect(configMaps.filter((u) => u.endsWith('/fresh'))).toHaveLength(1);
+    expect([...new Set(configMaps)].sort()).toEqual([
       '/api/v1/namespaces/prod/configmaps/fresh',
       '/api/v1/namespaces/prod/configmaps/kept',
       '/api/v1/namespaces/prod/configmaps/taken',
