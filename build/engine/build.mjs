@@ -52,6 +52,9 @@ const CFLAGS = [
   '-D_WASI_EMULATED_SIGNAL',
   '-D_WASI_EMULATED_PROCESS_CLOCKS',
   `-DWARDEN_JS_STACK_SIZE=${JS_STACK_SIZE}`,
+  // Release build: quickjs-ng keeps its internal assert()s and dump hooks (ENABLE_DUMPS) unless
+  // NDEBUG is set; they cost ~15 % of a policy run inside wazero (measured, build/engine/README.md).
+  '-DNDEBUG',
   '-fno-ident',
   '-DHAVE_CONFIG_H', // libyaml: take the version from its config.h
   '-DYAML_DECLARE_STATIC',
@@ -78,12 +81,64 @@ const LDFLAGS = [
 const STACK_PATCH_FROM = '#if defined(__wasi__)\n    rt->stack_limit = 0; /* no limit */\n#else';
 const STACK_PATCH_TO = '#if 0 /* warden: keep the stack limit on WASI */\n    rt->stack_limit = 0; /* no limit */\n#else';
 
+// String.prototype.indexOf compares the needle at every position of the string (a C call
+// per character); the reader's string search over a whole manifest stream spent most of its
+// time there. Forward searches go through quickjs-ng's own string_indexof (first-character
+// scan, then compare), and that scan uses memchr on 8-bit strings and looks at four 16-bit
+// units at a time on wide ones. Same results.
+const INDEXOF_PATCH_FROM = `    if (len >= v_len && inc * (stop - start) >= 0) {
+        for (i = start;; i += inc) {`;
+const INDEXOF_PATCH_TO = `    if (len >= v_len && inc * (stop - start) >= 0 && inc == 1) {
+        ret = string_indexof(p, p1, start); /* warden: first-character scan */
+    } else if (len >= v_len && inc * (stop - start) >= 0) {
+        for (i = start;; i += inc) {`;
+const INDEXOF_CHAR_PATCH_FROM = `    if (p->is_wide_char) {
+        for (i = from; i < len; i++) {
+            if (str16(p)[i] == c)
+                return i;
+        }
+    } else {
+        if ((c & ~0xff) == 0) {
+            for (i = from; i < len; i++) {
+                if (str8(p)[i] == (uint8_t)c)
+                    return i;
+            }
+        }`;
+const INDEXOF_CHAR_PATCH_TO = `    if (p->is_wide_char) {
+        /* warden: four 16-bit units per step; a lane equal to c makes x's lane zero */
+        const uint64_t ones = 0x0001000100010001ULL, highs = 0x8000800080008000ULL;
+        const uint64_t pat = ones * (uint16_t)c;
+        i = from;
+        if ((c & ~0xffff) == 0) {
+            for (; i + 4 <= len; i += 4) {
+                uint64_t w;
+                memcpy(&w, str16(p) + i, 8);
+                uint64_t x = w ^ pat;
+                if ((x - ones) & ~x & highs)
+                    break;
+            }
+        }
+        for (; i < len; i++) {
+            if (str16(p)[i] == c)
+                return i;
+        }
+    } else {
+        if ((c & ~0xff) == 0 && from < len) { /* warden: memchr */
+            const uint8_t *hit = memchr(str8(p) + from, c, len - from);
+            return hit ? (int)(hit - str8(p)) : -1;
+        }`;
+
+function replaceOnce(text, from, to, what) {
+  const parts = text.split(from);
+  if (parts.length !== 2) throw new Error(`quickjs.c: expected exactly one ${what}, found ${parts.length - 1}`);
+  return parts.join(to);
+}
+
 export function patchQuickjs(text) {
-  const parts = text.split(STACK_PATCH_FROM);
-  if (parts.length !== 2) {
-    throw new Error(`quickjs.c: expected exactly one update_stack_limit WASI block, found ${parts.length - 1}`);
-  }
-  return parts.join(STACK_PATCH_TO);
+  let out = replaceOnce(text, STACK_PATCH_FROM, STACK_PATCH_TO, 'update_stack_limit WASI block');
+  out = replaceOnce(out, INDEXOF_PATCH_FROM, INDEXOF_PATCH_TO, 'js_string_indexOf search loop');
+  out = replaceOnce(out, INDEXOF_CHAR_PATCH_FROM, INDEXOF_CHAR_PATCH_TO, 'string_indexof_char 8-bit loop');
+  return out;
 }
 
 function sha256(data) {

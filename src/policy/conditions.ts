@@ -16,8 +16,12 @@ function evalCondition(c: unknown, context: unknown): { ok: boolean; message: st
   const value = substituteReadOnly(c.value ?? null, context);
   const operator = typeof c.operator === 'string' ? c.operator : '';
   const ok = evaluateOperator(operator, key, value);
-  const message = typeof c.message === 'string' ? String(substituteAll(c.message, context, { lenient: true })) : '';
-  return { ok, message };
+  return { ok, message: ok ? '' : conditionMessage(c, context) };
+}
+
+/** A condition's message, substituted leniently (never throws); only a condition that is not met reports it. */
+function conditionMessage(c: Record<string, unknown>, context: unknown): string {
+  return typeof c.message === 'string' ? String(substituteAll(c.message, context, { lenient: true })) : '';
 }
 
 /** Evaluates `{any, all}` (or a legacy list = all). Throws on substitution errors and bad operators. */

@@ -3,9 +3,9 @@
 
 import { rulesForKind } from './autogen';
 import { buildContext, type RequestInfo } from './context';
-import { matchRule } from './match/match';
+import { matchRule, ruleCannotMatch } from './match/match';
 import { isMap } from './operators/value';
-import { evaluateValidateRule, type RuleResult } from './validate';
+import { evaluateValidateRule, type RuleResult, type ValidateRule } from './validate';
 import { evaluateCelPreconditions, evaluateCelRule } from './cel/validate-cel';
 import type { CelClusterData } from './cel/library';
 import { evaluateValidatingPolicy, isCelValidationPolicy } from './validating-policy';
@@ -33,8 +33,19 @@ export interface EvaluateOptions extends RequestInfo {
 
 const VALIDATE_SUPPORTED = ['pattern', 'anyPattern', 'deny', 'foreach', 'podSecurity'];
 
-/** Why this rule cannot be evaluated here, or undefined when it can. */
+const unsupportedCache = new WeakMap<object, string | null>();
+
+/** Why this rule cannot be evaluated here, or undefined when it can (remembered per rule object: rules are read-only). */
 export function unsupportedFeature(rule: Record<string, unknown>): string | undefined {
+  let u = unsupportedCache.get(rule);
+  if (u === undefined) {
+    u = unsupportedFeatureUncached(rule) ?? null;
+    unsupportedCache.set(rule, u);
+  }
+  return u ?? undefined;
+}
+
+function unsupportedFeatureUncached(rule: Record<string, unknown>): string | undefined {
   if (rule.mutate !== undefined) return 'mutate';
   if (rule.generate !== undefined) return 'generate';
   if (rule.verifyImages !== undefined) return 'verifyImages';
@@ -55,6 +66,64 @@ export function isLegacyPolicy(policy: Record<string, unknown>): boolean {
   return (policy.kind === 'ClusterPolicy' || policy.kind === 'Policy') && typeof policy.apiVersion === 'string' && policy.apiVersion.startsWith('kyverno.io/');
 }
 
+const candidates = new WeakMap<object, Map<string, Map<string, Record<string, unknown>[]>>>();
+
+/**
+ * rulesForKind without the rules whose match block cannot take this apiVersion/kind (matchRule
+ * would give nothing for them), per policy object, kind and apiVersion.
+ */
+function candidateRules(policy: Record<string, unknown>, apiVersion: string, kind: string): Record<string, unknown>[] {
+  let byKind = candidates.get(policy);
+  if (!byKind) {
+    byKind = new Map();
+    candidates.set(policy, byKind);
+  }
+  let byVersion = byKind.get(kind);
+  if (!byVersion) {
+    if (byKind.size > 1000) byKind.clear();
+    byVersion = new Map();
+    byKind.set(kind, byVersion);
+  }
+  let rules = byVersion.get(apiVersion);
+  if (!rules) {
+    rules = rulesForKind(policy, kind).filter((r) => !ruleCannotMatch(r, apiVersion, kind));
+    if (byVersion.size > 1000) byVersion.clear();
+    byVersion.set(apiVersion, rules);
+  }
+  return rules;
+}
+
+const validateRules = new WeakMap<object, ValidateRule>();
+
+/** The validate part of a rule, made once per rule object (rules are read-only). */
+function validateRuleOf(rule: Record<string, unknown>, name: string): ValidateRule {
+  let v = validateRules.get(rule);
+  if (!v || v.name !== name) {
+    v = { name, context: rule.context as unknown[] | undefined, preconditions: rule.preconditions, validate: rule.validate as Record<string, unknown> };
+    validateRules.set(rule, v);
+  }
+  return v;
+}
+
+const defaultContexts = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * The JSON context of a resource. Without request data or values (the policy check's case) it
+ * is the same for every policy and is built once per resource object (read-only: rules copy
+ * it before adding their context entries).
+ */
+function contextFor(resource: Record<string, unknown>, opts: EvaluateOptions): Record<string, unknown> {
+  if (opts.operation !== undefined || opts.oldObject !== undefined || opts.userInfo !== undefined || opts.roles !== undefined || opts.clusterRoles !== undefined || opts.values !== undefined) {
+    return buildContext(resource, opts, opts.values ?? {});
+  }
+  let ctx = defaultContexts.get(resource);
+  if (!ctx) {
+    ctx = buildContext(resource, opts, {});
+    defaultContexts.set(resource, ctx);
+  }
+  return ctx;
+}
+
 /** Rule responses of one policy for one resource; rules that do not match give nothing. */
 export function evaluatePolicy(policy: Record<string, unknown>, resource: Record<string, unknown>, opts: EvaluateOptions = {}): PolicyResult[] {
   if (isCelValidationPolicy(policy)) return evaluateValidatingPolicy(policy, resource, opts);
@@ -64,10 +133,11 @@ export function evaluatePolicy(policy: Record<string, unknown>, resource: Record
   const policyNamespace = policy.kind === 'Policy' && typeof meta.namespace === 'string' ? meta.namespace : undefined;
   const kind = typeof resource.kind === 'string' ? resource.kind : '';
   const out: PolicyResult[] = [];
-  const baseCtx = buildContext(resource, opts, opts.values ?? {});
-  for (const rule of rulesForKind(policy, kind)) {
+  const baseCtx = contextFor(resource, opts);
+  const matchReq = { resource, operation: opts.operation, namespaceLabels: opts.namespaceLabels, policyNamespace };
+  for (const rule of candidateRules(policy, typeof resource.apiVersion === 'string' ? resource.apiVersion : '', kind)) {
     const ruleName = String(rule.name ?? '');
-    const m = matchRule(rule, { resource, operation: opts.operation, namespaceLabels: opts.namespaceLabels, policyNamespace });
+    const m = matchRule(rule, matchReq);
     if (!m.matched) {
       if (m.needsClusterData.length > 0) {
         out.push({ policy: name, rule: ruleName, status: 'skip', message: `needs cluster data: ${m.needsClusterData.join(', ')}`, needsClusterData: m.needsClusterData });
@@ -93,11 +163,7 @@ export function evaluatePolicy(policy: Record<string, unknown>, resource: Record
     }
     const rv = opts.ruleValues?.(ruleName.replace(/^autogen-(cronjob-)?/, ''));
     const ctx = rv ? deepMerge(baseCtx, rv) : baseCtx;
-    const r = evaluateValidateRule(
-      { name: ruleName, context: rule.context as unknown[] | undefined, preconditions: rule.preconditions, validate: rule.validate as Record<string, unknown> },
-      resource,
-      ctx,
-    );
+    const r = evaluateValidateRule(validateRuleOf(rule, ruleName), resource, ctx);
     if (!r) continue;
     out.push({ policy: name, ...r, notApplicable });
     if (spec.applyRules === 'One' && (r.status === 'pass' || r.status === 'fail')) break;

@@ -7,7 +7,7 @@ import { isMap } from './operators/value';
 import { matchPattern } from './pattern/pattern';
 import { validatePodSecurity } from './podsecurity/evaluate';
 import { jmesSearch } from './variables/jmespath';
-import { substituteAll, substituteReadOnly, substituteString, SubstitutionError } from './variables/substitute';
+import { containsVariables, substituteAll, substituteReadOnly, substituteString, SubstitutionError } from './variables/substitute';
 
 export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -91,14 +91,16 @@ interface Scope {
 export function evaluateValidateRule(rule: ValidateRule, resource: unknown, baseCtx: Ctx): RuleResult | undefined {
   const name = rule.name;
   let ctx = baseCtx;
-  try {
-    const loaded = loadContextEntries(rule.context, ctx);
-    if (loaded.needs.length > 0) {
-      return { rule: name, status: 'skip', message: `needs cluster data: ${loaded.needs.join(', ')}`, needsClusterData: loaded.needs };
+  if (Array.isArray(rule.context) && rule.context.length > 0) {
+    try {
+      const loaded = loadContextEntries(rule.context, ctx);
+      if (loaded.needs.length > 0) {
+        return { rule: name, status: 'skip', message: `needs cluster data: ${loaded.needs.join(', ')}`, needsClusterData: loaded.needs };
+      }
+      ctx = loaded.ctx;
+    } catch (e) {
+      return { rule: name, status: 'error', message: `failed to load context: ${errText(e)}` };
     }
-    ctx = loaded.ctx;
-  } catch (e) {
-    return { rule: name, status: 'error', message: `failed to load context: ${errText(e)}` };
   }
   if (rule.preconditions !== undefined) {
     try {
@@ -142,6 +144,7 @@ function validateDeny(validate: Record<string, unknown>, scope: Scope): RuleResu
 }
 
 function substitutePattern(pattern: unknown, scope: Scope): unknown {
+  if (!containsVariables(pattern)) return pattern; // read-only, as substituteReadOnly would return it
   const obj = isMap(scope.ctx.request) ? (scope.ctx.request as Record<string, unknown>).object : undefined;
   return substituteReadOnly(pattern, scope.ctx, {
     atPath: (path) => {

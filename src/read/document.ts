@@ -22,11 +22,22 @@ class LineIndex {
   constructor(private readonly input: string) {}
 
   lineAt(target: number): number {
-    if (target < this.offset) {
+    const s = this.input;
+    if (target < this.offset && target < this.offset - target) {
       this.offset = 0;
       this.line = 1;
+    } else if (target < this.offset) {
+      // Walk back from the cursor when it is nearer than the start: findings ask in any
+      // order, and a restart per backward step would cost O(size x documents).
+      let i = s.lastIndexOf('\n', this.offset - 1);
+      while (i >= target) {
+        this.line--;
+        if (i === 0) break;
+        i = s.lastIndexOf('\n', i - 1);
+      }
+      this.offset = target;
+      return this.line;
     }
-    const s = this.input;
     let i = s.indexOf('\n', this.offset);
     while (i >= 0 && i < target) {
       this.line++;

@@ -147,6 +147,40 @@ function run(): any {
       Host.outputString(JSON.stringify({ loadedAt, randomAtLoad, now: Date.now(), perf: typeof performance }));
       return 0;
     }
+    case 'indexof': {
+      // String.prototype.indexOf is patched in quickjs.c (build/engine/build.mjs): compare it
+      // with a plain search over random wide (UTF-16) and narrow (Latin-1) strings.
+      const plain = (str: string, needle: string, from?: number): number => {
+        const start = from === undefined ? 0 : Math.min(Math.max(Math.trunc(from) || 0, 0), str.length);
+        for (let i = start; i + needle.length <= str.length; i++) {
+          let ok = true;
+          for (let j = 0; j < needle.length; j++) if (str.charCodeAt(i + j) !== needle.charCodeAt(j)) { ok = false; break; }
+          if (ok) return i;
+        }
+        return -1;
+      };
+      let seed = 3;
+      const pick = (k: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % k;
+      const alphabets = ['ab\\n', 'ab\\n\\u2713', '\\u2713\\u2013a', 'a\\u00ff\\u0100', '\\uffff\\u0001a', 'a\\ud800\\udc00b'];
+      let checked = 0;
+      let wide = 0;
+      const diffs: unknown[] = [];
+      for (let k = 0; k < 30000; k++) {
+        const al = alphabets[k % alphabets.length];
+        let str = k % 3 === 0 ? '\\u2713' : '';
+        for (let i = pick(40); i > 0; i--) str += al[pick(al.length)];
+        let needle = '';
+        for (let i = pick(4); i > 0; i--) needle += al[pick(al.length)];
+        const from = k % 4 === 0 ? undefined : pick(str.length + 3) - 1;
+        const got = from === undefined ? str.indexOf(needle) : str.indexOf(needle, from);
+        checked++;
+        if (/[^\\u0000-\\u00ff]/.test(str)) wide++;
+        if (got !== plain(str, needle, from) && diffs.length < 5) diffs.push([str, needle, from, got]);
+      }
+      const big = 'x'.repeat(100000) + '\\u2713' + 'y'.repeat(100000) + 'kind:';
+      Host.outputString(JSON.stringify({ checked, wide, diffs, big: [big.indexOf('kind:'), big.indexOf('\\u2713', 5), big.indexOf('z')] }));
+      return 0;
+    }
     case 'es2023': {
       const a = [3, 1, 2];
       Host.outputString(JSON.stringify([a.at(-1), a.toSorted(), Object.hasOwn({ x: 1 }, 'x'), a.findLast((x) => x > 1), [1, [2, [3]]].flat(Infinity).length]));
@@ -259,6 +293,14 @@ describe('engine module', () => {
     expect(r.loadedAt).toBe(0);
     expect(r.now).toBeGreaterThan(Date.UTC(2024, 0, 1));
     expect(r.perf).toBe('object');
+  });
+
+  it('String.prototype.indexOf (patched for speed) finds what a plain search finds', async () => {
+    const r = JSON.parse(await callText(await main('indexof')));
+    expect(r.checked).toBe(30000);
+    expect(r.wide).toBeGreaterThan(10000);
+    expect(r.diffs).toEqual([]);
+    expect(r.big).toEqual([200001, 100000, -1]);
   });
 
   it('runs modern JS (quickjs-ng)', async () => {

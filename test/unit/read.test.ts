@@ -144,4 +144,20 @@ describe('SourceDocument', () => {
     const [doc] = readStream(deep);
     expect(doc.header.kind).toBe('A');
   });
+
+  it('numbers lines right whatever order documents are asked in', () => {
+    let text = '';
+    for (let i = 0; i < 300; i++) {
+      text += `---\n# Source: c/templates/${i}.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n${i % 7 === 0 ? '\n\n' : ''}data:\n  a: "${'x\\n'.repeat(i % 3)}"\n`;
+    }
+    const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let round = 0; round < 4; round++) {
+      const docs = readStream(text);
+      // forward, backward, then a shuffled order (each document's line is computed once)
+      const order = round === 0 ? docs.map((d) => d.index) : round === 1 ? docs.map((d) => d.index).reverse() : docs.map((d) => d.index).sort((a, b) => ((a * 7919 + next()) % 1000) - ((b * 7919 + next()) % 1000));
+      for (const i of order) expect(docs[i].line).toBe(lineOf(docs[i].start));
+    }
+  });
 });

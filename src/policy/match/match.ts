@@ -133,93 +133,160 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
 
 const USER_FIELDS = ['subjects', 'roles', 'clusterRoles'] as const;
 
-interface FilterEval {
-  matched: boolean;
-  needsClusterData: string[];
-  notApplicable: string[];
+/** What a filter says before any resource is seen: computed once per filter object (policies are read-only). */
+interface CompiledFilter {
+  /** `notApplicable` notes for the user parts (subjects, roles, clusterRoles). */
+  userNotes: string[];
+  /** `resources` when it is a non-empty map. */
+  rd?: Record<string, unknown>;
+  /** `resources.kinds` as strings, when a non-empty list. */
+  kinds?: string[];
+  /** kindMatches answers of `kinds`: apiVersion → kind → matched. */
+  kindHits: Map<string, Map<string, boolean>>;
+  /** Nothing but kinds to check (no names, namespaces, annotations, selectors, operations, user parts). */
+  onlyKinds: boolean;
 }
 
-/** One filter `{resources, subjects, roles, clusterRoles}`; `inExclude` keeps the user part (it never matches). */
-function evalFilter(filter: unknown, req: MatchRequest, inExclude: boolean): FilterEval {
-  const out: FilterEval = { matched: false, needsClusterData: [], notApplicable: [] };
-  if (!isMap(filter)) return out;
-  const userParts = USER_FIELDS.filter((f) => Array.isArray(filter[f]) && (filter[f] as unknown[]).length > 0);
-  for (const f of userParts) out.notApplicable.push(`${f} (request user info is not known at render time)`);
-  if (inExclude && userParts.length > 0) return out;
-  const rd = filter.resources;
-  if (!isMap(rd) || Object.keys(rd).length === 0) return out;
+const compiledFilters = new WeakMap<object, CompiledFilter>();
+
+function compileFilter(filter: Record<string, unknown>): CompiledFilter {
+  let c = compiledFilters.get(filter);
+  if (c) return c;
+  const userNotes: string[] = [];
+  for (const f of USER_FIELDS) {
+    if (Array.isArray(filter[f]) && (filter[f] as unknown[]).length > 0) userNotes.push(`${f} (request user info is not known at render time)`);
+  }
+  const rd = isMap(filter.resources) && Object.keys(filter.resources).length > 0 ? filter.resources : undefined;
+  const kinds = rd && Array.isArray(rd.kinds) && rd.kinds.length > 0 ? rd.kinds.map((k) => String(k)) : undefined;
+  const onlyKinds =
+    rd !== undefined &&
+    userNotes.length === 0 &&
+    !(typeof rd.name === 'string' && rd.name !== '') &&
+    !(Array.isArray(rd.names) && rd.names.length > 0) &&
+    !(Array.isArray(rd.namespaces) && rd.namespaces.length > 0) &&
+    !isMap(rd.annotations) &&
+    (rd.selector === undefined || rd.selector === null) &&
+    (rd.namespaceSelector === undefined || rd.namespaceSelector === null) &&
+    !(Array.isArray(rd.operations) && rd.operations.length > 0);
+  c = { userNotes, rd, kinds, kindHits: new Map(), onlyKinds };
+  compiledFilters.set(filter, c);
+  return c;
+}
+
+function kindsMatch(c: CompiledFilter, kinds: string[], apiVersion: string, kind: string): boolean {
+  let byKind = c.kindHits.get(apiVersion);
+  if (!byKind) {
+    if (c.kindHits.size > 1000) c.kindHits.clear();
+    byKind = new Map();
+    c.kindHits.set(apiVersion, byKind);
+  }
+  let hit = byKind.get(kind);
+  if (hit === undefined) {
+    hit = kinds.some((k) => kindMatches(k, apiVersion, kind));
+    if (byKind.size > 1000) byKind.clear();
+    byKind.set(kind, hit);
+  }
+  return hit;
+}
+
+/**
+ * One filter `{resources, subjects, roles, clusterRoles}`; `inExclude` keeps the user part (it never matches).
+ * Notes go straight into `into` (needsClusterData, notApplicable), in filter order.
+ */
+function evalFilter(filter: unknown, req: MatchRequest, inExclude: boolean, into: MatchOutcome): boolean {
+  if (!isMap(filter)) return false;
+  const c = compileFilter(filter);
+  if (c.onlyKinds) return c.kinds ? kindsMatch(c, c.kinds, str(req.resource.apiVersion), str(req.resource.kind)) : true;
+  for (const n of c.userNotes) addNote(into, 'notApplicable', n);
+  if (inExclude && c.userNotes.length > 0) return false;
+  const rd = c.rd;
+  if (!rd) return false;
   const res = req.resource;
   const meta = isMap(res.metadata) ? res.metadata : {};
   const kind = str(res.kind);
+
+  if (c.kinds && !kindsMatch(c, c.kinds, str(res.apiVersion), kind)) return false;
   const name = str(meta.name) || str(meta.generateName);
   const namespace = str(meta.namespace);
-
-  if (Array.isArray(rd.kinds) && rd.kinds.length > 0) {
-    if (!rd.kinds.some((k) => kindMatches(String(k), str(res.apiVersion), kind))) return out;
-  }
-  if (typeof rd.name === 'string' && rd.name !== '' && !wildcardMatch(rd.name, name)) return out;
-  if (Array.isArray(rd.names) && rd.names.length > 0 && !rd.names.some((n) => wildcardMatch(String(n), name))) return out;
+  if (typeof rd.name === 'string' && rd.name !== '' && !wildcardMatch(rd.name, name)) return false;
+  if (Array.isArray(rd.names) && rd.names.length > 0 && !rd.names.some((n) => wildcardMatch(String(n), name))) return false;
   if (Array.isArray(rd.namespaces) && rd.namespaces.length > 0) {
     const ns = kind === 'Namespace' ? name : namespace;
-    if (!rd.namespaces.some((n) => wildcardMatch(String(n), ns))) return out;
+    if (!rd.namespaces.some((n) => wildcardMatch(String(n), ns))) return false;
   }
   if (isMap(rd.annotations)) {
     const ann = strMap(meta.annotations);
     for (const [k, v] of Object.entries(rd.annotations)) {
       const hit = Object.keys(ann).some((ak) => wildcardMatch(k, ak) && wildcardMatch(String(v), ann[ak]));
-      if (!hit) return out;
+      if (!hit) return false;
     }
   }
   if (rd.selector !== undefined && rd.selector !== null) {
-    if (!selectorMatches(rd.selector, strMap(meta.labels))) return out;
+    if (!selectorMatches(rd.selector, strMap(meta.labels))) return false;
   }
   if (rd.namespaceSelector !== undefined && rd.namespaceSelector !== null) {
-    if (kind === 'Namespace') return out;
+    if (kind === 'Namespace') return false;
     if (req.namespaceLabels === undefined) {
-      out.needsClusterData.push('namespaceSelector (needs the labels of namespace ' + (namespace || '?') + ')');
-      return out;
+      addNote(into, 'needsClusterData', 'namespaceSelector (needs the labels of namespace ' + (namespace || '?') + ')');
+      return false;
     }
-    if (!selectorMatches(rd.namespaceSelector, req.namespaceLabels)) return out;
+    if (!selectorMatches(rd.namespaceSelector, req.namespaceLabels)) return false;
   }
   if (Array.isArray(rd.operations) && rd.operations.length > 0) {
     const op = req.operation ?? 'CREATE';
-    if (rd.operations.indexOf(op) < 0) return out;
+    if (rd.operations.indexOf(op) < 0) return false;
   }
-  out.matched = true;
-  return out;
-}
-
-function filtersOf(block: Record<string, unknown>): { any?: unknown[]; all?: unknown[]; legacy?: unknown } {
-  const any = Array.isArray(block.any) && block.any.length > 0 ? block.any : undefined;
-  const all = Array.isArray(block.all) && block.all.length > 0 ? block.all : undefined;
-  if (any || all) return { any, all };
-  return { legacy: block };
+  return true;
 }
 
 function evalBlock(block: Record<string, unknown>, req: MatchRequest, inExclude: boolean, into: MatchOutcome): boolean {
-  const f = filtersOf(block);
-  const run = (x: unknown) => {
-    const r = evalFilter(x, req, inExclude);
-    into.needsClusterData.push(...r.needsClusterData);
-    into.notApplicable.push(...r.notApplicable);
-    return r.matched;
-  };
-  if (f.any) {
+  const any = Array.isArray(block.any) && block.any.length > 0 ? block.any : undefined;
+  const all = Array.isArray(block.all) && block.all.length > 0 ? block.all : undefined;
+  if (any) {
     let hit = false;
-    for (const x of f.any) if (run(x)) hit = true;
+    for (const x of any) if (evalFilter(x, req, inExclude, into)) hit = true;
     return hit;
   }
-  if (f.all) {
+  if (all) {
     let every = true;
-    for (const x of f.all) if (!run(x)) every = false;
+    for (const x of all) if (!evalFilter(x, req, inExclude, into)) every = false;
     return every;
   }
-  return run(f.legacy);
+  return evalFilter(block, req, inExclude, into);
+}
+
+/**
+ * True when no filter of the rule's `match` can match a resource of this apiVersion and kind, so
+ * matchRule would answer "not matched" without a needsClusterData note: every filter is not a
+ * map, has no `resources`, or lists kinds none of which matches. (Decided from the kinds alone;
+ * remembered per filter.)
+ */
+export function ruleCannotMatch(rule: { match?: unknown }, apiVersion: string, kind: string): boolean {
+  const block = rule.match;
+  if (!isMap(block)) return true;
+  const any = Array.isArray(block.any) && block.any.length > 0 ? block.any : undefined;
+  const all = Array.isArray(block.all) && block.all.length > 0 ? block.all : undefined;
+  const filters = any ?? all ?? [block];
+  for (const f of filters) {
+    if (!isMap(f)) continue;
+    const c = compileFilter(f);
+    if (!c.rd) continue;
+    if (!c.kinds || kindsMatch(c, c.kinds, apiVersion, kind)) return false;
+  }
+  return true;
+}
+
+/** The empty note list every outcome starts with (frozen: a list is made when the first note comes). */
+const NO_NOTES = Object.freeze([]) as unknown as string[];
+
+function addNote(into: MatchOutcome, field: 'needsClusterData' | 'notApplicable', note: string): void {
+  if (into[field] === NO_NOTES) into[field] = [];
+  into[field].push(note);
 }
 
 /** Does the rule apply to the resource (match and not exclude)? */
 export function matchRule(rule: { match?: unknown; exclude?: unknown }, req: MatchRequest): MatchOutcome {
-  const out: MatchOutcome = { matched: false, needsClusterData: [], notApplicable: [] };
+  const out: MatchOutcome = { matched: false, needsClusterData: NO_NOTES, notApplicable: NO_NOTES };
   if (req.policyNamespace !== undefined) {
     const meta = isMap(req.resource.metadata) ? req.resource.metadata : {};
     if (str(meta.namespace) !== req.policyNamespace) return out;
@@ -227,10 +294,10 @@ export function matchRule(rule: { match?: unknown; exclude?: unknown }, req: Mat
   if (!isMap(rule.match)) return out;
   if (!evalBlock(rule.match, req, false, out)) return out;
   if (isMap(rule.exclude) && Object.keys(rule.exclude).length > 0) {
-    const excl: MatchOutcome = { matched: false, needsClusterData: [], notApplicable: [] };
+    const excl: MatchOutcome = { matched: false, needsClusterData: NO_NOTES, notApplicable: NO_NOTES };
     const excluded = evalBlock(rule.exclude, req, true, excl);
-    out.notApplicable.push(...excl.notApplicable);
-    out.needsClusterData.push(...excl.needsClusterData);
+    for (const n of excl.notApplicable) addNote(out, 'notApplicable', n);
+    for (const n of excl.needsClusterData) addNote(out, 'needsClusterData', n);
     if (excluded) return out;
   }
   out.matched = true;

@@ -89,8 +89,7 @@ function compareNumbers(a: number, b: number, op: ValueOperator): boolean {
   }
 }
 
-function compareDuration(value: unknown, pattern: string, op: ValueOperator): boolean {
-  const p = parseDuration(pattern);
+function compareDuration(value: unknown, p: number | undefined, op: ValueOperator): boolean {
   if (p === undefined) return false;
   const s = numberToString(value);
   if (s === undefined) return false;
@@ -99,8 +98,7 @@ function compareDuration(value: unknown, pattern: string, op: ValueOperator): bo
   return compareNumbers(v, p, op);
 }
 
-function compareQuantity(value: unknown, pattern: string, op: ValueOperator): boolean {
-  const p = parseQuantity(pattern);
+function compareQuantity(value: unknown, p: number | undefined, op: ValueOperator): boolean {
   if (p === undefined) return false;
   const s = numberToString(value);
   if (s === undefined) return false;
@@ -120,27 +118,49 @@ function compareString(value: unknown, pattern: string, op: ValueOperator): bool
   return op === '!' ? !m : m;
 }
 
-function validateAtom(value: unknown, atom: string): boolean {
+/** One atom of a string pattern, with everything that does not depend on the value worked out. */
+type Atom =
+  | { kind: 'range' | '!range'; lo: Atom; hi: Atom }
+  | { kind: 'compare'; op: ValueOperator; operand: string; duration: number | undefined; quantity: number | undefined };
+
+function compileAtom(atom: string): Atom {
   const op = operatorOf(atom);
   if (op === 'range') {
     const [a, b] = splitRange(atom, '-')!;
-    return validateAtom(value, `>= ${a}`) && validateAtom(value, `<= ${b}`);
+    return { kind: 'range', lo: compileAtom(`>= ${a}`), hi: compileAtom(`<= ${b}`) };
   }
   if (op === '!range') {
     const [a, b] = splitRange(atom, '!-')!;
-    return validateAtom(value, `< ${a}`) || validateAtom(value, `> ${b}`);
+    return { kind: '!range', lo: compileAtom(`< ${a}`), hi: compileAtom(`> ${b}`) };
   }
   const operand = atom.slice(op.length).trim();
-  return compareDuration(value, operand, op) || compareQuantity(value, operand, op) || compareString(value, operand, op);
+  return { kind: 'compare', op, operand, duration: parseDuration(operand), quantity: parseQuantity(operand) };
+}
+
+function validateAtom(value: unknown, a: Atom): boolean {
+  if (a.kind !== 'compare') return a.kind === 'range' ? validateAtom(value, a.lo) && validateAtom(value, a.hi) : validateAtom(value, a.lo) || validateAtom(value, a.hi);
+  return compareDuration(value, a.duration, a.op) || compareQuantity(value, a.quantity, a.op) || compareString(value, a.operand, a.op);
+}
+
+/** A string pattern as alternatives (`|`) of conjunctions (`&`) of atoms; compiled once per pattern string. */
+const compiledPatterns = new Map<string, Atom[][]>();
+
+function compileStringPattern(pattern: string): Atom[][] {
+  let c = compiledPatterns.get(pattern);
+  if (c === undefined) {
+    c = pattern.split('|').map((alt) => alt.trim().split('&').map((atom) => compileAtom(atom.trim())));
+    if (compiledPatterns.size > 10000) compiledPatterns.clear();
+    compiledPatterns.set(pattern, c);
+  }
+  return c;
 }
 
 function validateStringPattern(value: unknown, pattern: string): boolean {
   if (value === pattern) return true;
-  for (const alt of pattern.split('|')) {
-    const conj = alt.trim().split('&');
+  for (const conj of compileStringPattern(pattern)) {
     let ok = true;
-    for (const c of conj) {
-      if (!validateAtom(value, c.trim())) {
+    for (const atom of conj) {
+      if (!validateAtom(value, atom)) {
         ok = false;
         break;
       }

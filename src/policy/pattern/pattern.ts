@@ -23,17 +23,18 @@ export interface PatternResult {
 }
 
 class AnchorTracker {
-  private keys = new Map<string, boolean>();
-  check(pattern: Record<string, unknown>, resource: unknown): void {
-    for (const k of Object.keys(pattern)) {
-      const a = parseAnchor(k);
-      if (!a || (a.kind !== 'conditional' && a.kind !== 'existence' && a.kind !== 'negation')) continue;
-      if (this.keys.get(k) === true) continue;
-      if (!this.keys.has(k)) this.keys.set(k, false);
-      if (hasKey(resource, a.key)) this.keys.set(k, true);
+  /** Created on the first tracked key (most patterns have none). */
+  private keys: Map<string, boolean> | undefined;
+  check(tracked: readonly [string, string][], resource: unknown): void {
+    const keys = (this.keys = this.keys ?? new Map<string, boolean>());
+    for (const [k, key] of tracked) {
+      if (keys.get(k) === true) continue;
+      if (!keys.has(k)) keys.set(k, false);
+      if (hasKey(resource, key)) keys.set(k, true);
     }
   }
   keysMissing(): boolean {
+    if (!this.keys) return false;
     for (const v of this.keys.values()) if (!v) return true;
     return false;
   }
@@ -70,8 +71,11 @@ export function matchPattern(resource: unknown, pattern: unknown): PatternResult
 }
 
 function walk(resource: unknown, pattern: unknown, path: string, tracker: AnchorTracker): Walk {
-  if (isMap(pattern)) {
-    if (!isMap(resource)) {
+  // isMap/Array.isArray written out: this runs for every pattern node of every rule and resource.
+  const patternIsObject = pattern !== null && typeof pattern === 'object';
+  const patternIsArray = patternIsObject && Array.isArray(pattern);
+  if (patternIsObject && !patternIsArray) {
+    if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
       return {
         path,
         error: new PatternWalkError(
@@ -79,17 +83,19 @@ function walk(resource: unknown, pattern: unknown, path: string, tracker: Anchor
         ),
       };
     }
-    tracker.check(pattern, resource);
-    return walkMap(resource, pattern, path, tracker);
+    const map = pattern as Record<string, unknown>;
+    const info = patternInfo(map);
+    if (info.tracked.length > 0) tracker.check(info.tracked, resource);
+    return walkMap(resource as Record<string, unknown>, map, info, path, tracker);
   }
-  if (Array.isArray(pattern)) {
+  if (patternIsArray) {
     if (!Array.isArray(resource)) {
       return {
         path,
         error: new PatternWalkError(`validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`),
       };
     }
-    return walkArray(resource, pattern, path, tracker);
+    return walkArray(resource, pattern as unknown[], path, tracker);
   }
   if (Array.isArray(resource)) {
     for (const r of resource) {
@@ -139,33 +145,69 @@ function hasNestedAnchors(v: unknown): boolean {
   return found;
 }
 
-interface KeyOrder {
+interface PatternInfo {
   /** Conditional, existence, equality and negation anchors: evaluated first. */
   anchors: string[];
+  /** parseAnchor of each of `anchors`. */
+  anchorsParsed: Anchor[];
   /** Global anchors, then keys with anchors below them, then plain keys. */
   rest: string[];
+  /** How many of `rest` are global anchors (they come first). */
+  globalCount: number;
+  /** Keys the AnchorTracker records ([pattern key, resource key]): conditional, existence, negation anchors. */
+  tracked: [string, string][];
+  /** Whether metadata.labels/annotations hold a wildcard key, so expandMetadataWildcards can change the map. */
+  wildcardMetadata: boolean;
 }
 
-const keyOrders = new WeakMap<object, KeyOrder>();
+const patternInfos = new WeakMap<object, PatternInfo>();
 
-/** The order Kyverno visits a pattern map's keys in, computed once per pattern map. */
-function keyOrder(pattern: Record<string, unknown>): KeyOrder {
-  let order = keyOrders.get(pattern);
-  if (order) return order;
+/** What walkMap needs to know about a pattern map, computed once per pattern map (patterns are read-only). */
+function patternInfo(pattern: Record<string, unknown>): PatternInfo {
+  let info = patternInfos.get(pattern);
+  if (info) return info;
   const anchors: string[] = [];
+  const anchorsParsed: Anchor[] = [];
   const globalKeys: string[] = [];
   const nestedKeys: string[] = [];
   const plainKeys: string[] = [];
-  for (const k of Object.keys(pattern).sort()) {
+  const tracked: [string, string][] = [];
+  const keys = Object.keys(pattern);
+  for (const k of keys) {
     const a = parseAnchor(k);
-    if (a && (a.kind === 'conditional' || a.kind === 'existence' || a.kind === 'equality' || a.kind === 'negation')) anchors.push(k);
-    else if (a && a.kind === 'global') globalKeys.push(k);
+    if (a && (a.kind === 'conditional' || a.kind === 'existence' || a.kind === 'negation')) tracked.push([k, a.key]);
+  }
+  for (const k of keys.sort()) {
+    const a = parseAnchor(k);
+    if (a && (a.kind === 'conditional' || a.kind === 'existence' || a.kind === 'equality' || a.kind === 'negation')) {
+      anchors.push(k);
+      anchorsParsed.push(a);
+    } else if (a && a.kind === 'global') globalKeys.push(k);
     else if (hasNestedAnchors(pattern[k])) nestedKeys.push(k);
     else plainKeys.push(k);
   }
-  order = { anchors, rest: [...globalKeys, ...nestedKeys, ...plainKeys] };
-  keyOrders.set(pattern, order);
-  return order;
+  info = { anchors, anchorsParsed, rest: [...globalKeys, ...nestedKeys, ...plainKeys], globalCount: globalKeys.length, tracked, wildcardMetadata: hasWildcardMetadata(pattern) };
+  patternInfos.set(pattern, info);
+  return info;
+}
+
+/** The pattern half of expandMetadataWildcards: a labels/annotations pattern key with `*` or `?`. */
+function hasWildcardMetadata(pattern: Record<string, unknown>): boolean {
+  const mk = patternKey('metadata', pattern);
+  if (mk === undefined) return false;
+  const pm = pattern[mk];
+  if (!isMap(pm)) return false;
+  for (const field of ['labels', 'annotations']) {
+    const fk = patternKey(field, pm);
+    if (fk === undefined) continue;
+    const pl = pm[fk];
+    if (!isMap(pl)) continue;
+    for (const k of Object.keys(pl)) {
+      const a = parseAnchor(k);
+      if (hasWildcard(a ? a.key : k)) return true;
+    }
+  }
+  return false;
 }
 
 /** The key of `tag` in a pattern map, plain or anchored (`=(metadata)`). */
@@ -211,16 +253,17 @@ export function expandMetadataWildcards(pattern: Record<string, unknown>, resour
   return changed ? { ...pattern, [mk]: changed } : pattern;
 }
 
-function walkMap(resource: Record<string, unknown>, patternIn: Record<string, unknown>, path: string, tracker: AnchorTracker): Walk {
-  const pattern = expandMetadataWildcards(patternIn, resource);
-  const order = keyOrder(pattern);
-  for (const k of order.anchors) {
-    const r = handleAnchor(parseAnchor(k)!, pattern[k], resource, path, tracker);
+function walkMap(resource: Record<string, unknown>, patternIn: Record<string, unknown>, infoIn: PatternInfo, path: string, tracker: AnchorTracker): Walk {
+  const pattern = infoIn.wildcardMetadata ? expandMetadataWildcards(patternIn, resource) : patternIn;
+  const order = pattern === patternIn ? infoIn : patternInfo(pattern);
+  const { anchors, anchorsParsed, rest, globalCount } = order;
+  for (let i = 0; i < anchors.length; i++) {
+    const r = handleAnchor(anchorsParsed[i], pattern[anchors[i]], resource, path, tracker);
     if (r) return r;
   }
-  for (const k of order.rest) {
-    const a = parseAnchor(k);
-    const r = a && a.kind === 'global' ? handleAnchor(a, pattern[k], resource, path, tracker) : handlePlain(k, pattern[k], resource, path, tracker);
+  for (let i = 0; i < rest.length; i++) {
+    const k = rest[i];
+    const r = i < globalCount ? handleAnchor(parseAnchor(k)!, pattern[k], resource, path, tracker) : handlePlain(k, pattern[k], resource, path, tracker);
     if (r) return r;
   }
   return undefined;

@@ -426,7 +426,7 @@ const cache = new Map<string, ReturnType<typeof compile>>();
 /** A bare path: identifiers (or quoted) separated by dots, with optional `[n]` indexes. */
 const BARE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\]|\."(?:[^"\\]|\\.)*")*$/;
 
-function walkBarePath(data: unknown, expr: string): unknown {
+function barePathParts(expr: string): (string | number)[] {
   const parts: (string | number)[] = [];
   const re = /([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|"((?:[^"\\]|\\.)*)"/g;
   let m: RegExpExecArray | null;
@@ -435,6 +435,10 @@ function walkBarePath(data: unknown, expr: string): unknown {
     else if (m[2] !== undefined) parts.push(Number(m[2]));
     else parts.push(JSON.parse(`"${m[3]}"`) as string);
   }
+  return parts;
+}
+
+function walkBarePath(data: unknown, parts: readonly (string | number)[]): unknown {
   let cur: unknown = data;
   for (const p of parts) {
     if (cur === null || cur === undefined) return null;
@@ -450,18 +454,43 @@ function walkBarePath(data: unknown, expr: string): unknown {
   return cur === undefined ? null : cur;
 }
 
+/** An expression as evaluated: the parts of a bare path, or a compiled JMESPath AST. */
+type CompiledExpr = { parts: (string | number)[] } | { ast: ReturnType<typeof compile> };
+
+/** Compiled expressions by their text (as written: trimmed here), so the regexes and the parser run once per text. */
+const compiledExprs = new Map<string, CompiledExpr>();
+
+function compileExpr(expr: string): CompiledExpr {
+  let c = compiledExprs.get(expr);
+  if (c) return c;
+  const e = expr.trim();
+  if (BARE_PATH.test(e)) {
+    c = { parts: barePathParts(e) };
+  } else {
+    let ast = cache.get(e);
+    if (!ast) {
+      try {
+        ast = compile(e, { enable_legacy_literals: true });
+      } catch (err) {
+        if (err instanceof JmesPathError) throw err;
+        throw new JmesPathError(`JMESPath query failed: ${(err as Error).message}`);
+      }
+      cache.set(e, ast);
+    }
+    c = { ast };
+  }
+  if (compiledExprs.size > 10000) compiledExprs.clear();
+  compiledExprs.set(expr, c);
+  return c;
+}
+
 /** Evaluates a JMESPath expression. Bare paths raise UnknownKeyError on a missing map key. */
 export function jmesSearch(data: unknown, expr: string): unknown {
   registerAll();
-  const e = expr.trim();
-  if (BARE_PATH.test(e)) return walkBarePath(data, e);
-  let ast = cache.get(e);
+  const c = compileExpr(expr);
+  if ('parts' in c) return walkBarePath(data, c.parts);
   try {
-    if (!ast) {
-      ast = compile(e, { enable_legacy_literals: true });
-      cache.set(e, ast);
-    }
-    const r = TreeInterpreter.search(ast, data as JSONValue);
+    const r = TreeInterpreter.search(c.ast, data as JSONValue);
     return r === undefined ? null : r;
   } catch (err) {
     if (err instanceof JmesPathError) throw err;

@@ -45,16 +45,36 @@ export function resolveVariable(context: unknown, inner: string, path: string, o
   }
 }
 
+interface VariableToken {
+  /** Where `{{` starts. */
+  start: number;
+  /** The whole `{{ … }}`. */
+  token: string;
+}
+
+const variableTokens = new Map<string, readonly VariableToken[]>();
+
+/** The `{{ … }}` tokens of a text (VARIABLE's matches), remembered per text: policy strings repeat for every resource. */
+function variablesOf(text: string): readonly VariableToken[] {
+  let tokens = variableTokens.get(text);
+  if (tokens === undefined) {
+    VARIABLE.lastIndex = 0;
+    tokens = [...text.matchAll(VARIABLE)].map((m) => ({ start: (m.index ?? 0) + m[1].length, token: m[2] }));
+    if (variableTokens.size > 10000) variableTokens.clear();
+    variableTokens.set(text, tokens);
+  }
+  return tokens;
+}
+
 /** Substitutes the variables of one string. */
 export function substituteString(s: string, context: unknown, path: string, opts: SubstituteOptions = {}): unknown {
   if (!hasVariables(s)) return s;
   let value: unknown = s;
   for (let round = 0; round < 10 && typeof value === 'string' && hasVariables(value); round++) {
     const text: string = value;
-    VARIABLE.lastIndex = 0;
-    const matches = [...text.matchAll(VARIABLE)];
+    const matches = variablesOf(text);
     if (matches.length === 0) break;
-    if (matches.length === 1 && matches[0][1] === '' && matches[0][2] === text) {
+    if (matches.length === 1 && matches[0].start === 0 && matches[0].token === text) {
       const inner = text.slice(2, -2);
       let v: unknown;
       try {
@@ -70,8 +90,8 @@ export function substituteString(s: string, context: unknown, path: string, opts
     let out = '';
     let last = 0;
     for (const m of matches) {
-      const start = (m.index ?? 0) + m[1].length;
-      const token = m[2];
+      const start = m.start;
+      const token = m.token;
       let v: unknown;
       try {
         v = resolveVariable(context, token.slice(2, -2), path, opts);

@@ -19,6 +19,36 @@ describe('wildcardMatch', () => {
     ['a*b*c', 'axxbyy', false],
     ['ABC', 'abc', false],
   ])('%s vs %s → %s', (p, s, want) => expect(wildcardMatch(p, s)).toBe(want));
+
+  it('star-only patterns (matched by pieces) agree with a character-by-character matcher', () => {
+    // Reference: `*` any run, `?` one character, whole string, by backtracking over positions.
+    const reference = (p: string, s: string): boolean => {
+      const memo = new Map<string, boolean>();
+      const m = (i: number, j: number): boolean => {
+        const key = `${i},${j}`;
+        const known = memo.get(key);
+        if (known !== undefined) return known;
+        let r: boolean;
+        if (i === p.length) r = j === s.length;
+        else if (p[i] === '*') r = m(i + 1, j) || (j < s.length && m(i, j + 1));
+        else r = j < s.length && (p[i] === '?' || p[i] === s[j]) && m(i + 1, j + 1);
+        memo.set(key, r);
+        return r;
+      };
+      return m(0, 0);
+    };
+    let seed = 1;
+    const pick = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    let differences = 0;
+    for (let k = 0; k < 20000; k++) {
+      let p = '';
+      for (let i = pick(7); i > 0; i--) p += 'ab:*?'[pick(k % 2 === 0 ? 4 : 5)];
+      let s = '';
+      for (let i = pick(9); i > 0; i--) s += 'ab:*'[pick(4)];
+      if (wildcardMatch(p, s) !== reference(p, s)) differences++;
+    }
+    expect(differences).toBe(0);
+  });
 });
 
 describe('quantities and durations', () => {
