@@ -87,29 +87,41 @@ interface Scope {
   depth: number;
 }
 
-/** Evaluates one validate rule against a resource. `undefined` = no response (foreach over nothing). */
-export function evaluateValidateRule(rule: ValidateRule, resource: unknown, baseCtx: Ctx): RuleResult | undefined {
-  const name = rule.name;
+/**
+ * The steps every rule type shares before its own work: the rule's context entries, then its
+ * preconditions. Either the context the rule runs with, or the response that ends the rule
+ * (skip: needs cluster data / preconditions not met; error: a context or condition failed).
+ */
+export function prepareRule(name: string, context: unknown, preconditions: unknown, baseCtx: Ctx): { ctx: Ctx } | { result: RuleResult } {
   let ctx = baseCtx;
-  if (Array.isArray(rule.context) && rule.context.length > 0) {
+  if (Array.isArray(context) && context.length > 0) {
     try {
-      const loaded = loadContextEntries(rule.context, ctx);
+      const loaded = loadContextEntries(context, ctx);
       if (loaded.needs.length > 0) {
-        return { rule: name, status: 'skip', message: `needs cluster data: ${loaded.needs.join(', ')}`, needsClusterData: loaded.needs };
+        return { result: { rule: name, status: 'skip', message: `needs cluster data: ${loaded.needs.join(', ')}`, needsClusterData: loaded.needs } };
       }
       ctx = loaded.ctx;
     } catch (e) {
-      return { rule: name, status: 'error', message: `failed to load context: ${errText(e)}` };
+      return { result: { rule: name, status: 'error', message: `failed to load context: ${errText(e)}` } };
     }
   }
-  if (rule.preconditions !== undefined) {
+  if (preconditions !== undefined) {
     try {
-      const p = evaluateConditions(rule.preconditions, ctx);
-      if (!p.result) return { rule: name, status: 'skip', message: p.message ? `preconditions not met: ${p.message}` : 'preconditions not met' };
+      const p = evaluateConditions(preconditions, ctx);
+      if (!p.result) return { result: { rule: name, status: 'skip', message: p.message ? `preconditions not met: ${p.message}` : 'preconditions not met' } };
     } catch (e) {
-      return { rule: name, status: 'error', message: `failed to evaluate preconditions: ${errText(e)}` };
+      return { result: { rule: name, status: 'error', message: `failed to evaluate preconditions: ${errText(e)}` } };
     }
   }
+  return { ctx };
+}
+
+/** Evaluates one validate rule against a resource. `undefined` = no response (foreach over nothing). */
+export function evaluateValidateRule(rule: ValidateRule, resource: unknown, baseCtx: Ctx): RuleResult | undefined {
+  const name = rule.name;
+  const prepared = prepareRule(name, rule.context, rule.preconditions, baseCtx);
+  if ('result' in prepared) return prepared.result;
+  const ctx = prepared.ctx;
   const validate = rule.validate ?? {};
   return validateBlock(validate, { rule: name, resource, ctx, depth: 0 });
 }

@@ -13,6 +13,7 @@
 import { isMap as isYamlMap, isScalar, isSeq as isYamlSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { loadPolicy, PolicyLoadError, type LoadedPolicy } from '../../packs';
 import { isMap } from '../../policy/operators/value';
+import { CONDITION_OPERATORS } from '../../policy/operators/conditions';
 
 /** A policy input that cannot be used; the message names source, policy, rule, line and problem. */
 export class PolicyInputError extends Error {}
@@ -172,28 +173,7 @@ const MUTATE_FOREACH_KEYS = ['list', 'context', 'preconditions', 'order', 'patch
 const FOREACH_KEYS = ['list', 'context', 'preconditions', 'elementScope', 'pattern', 'anyPattern', 'deny', 'foreach'];
 const FILTER_KEYS = ['resources', 'subjects', 'roles', 'clusterRoles'];
 const RESOURCE_KEYS = ['kinds', 'names', 'name', 'namespaces', 'annotations', 'selector', 'namespaceSelector', 'operations'];
-const OPERATORS = new Set(
-  [
-    'Equals',
-    'Equal',
-    'NotEquals',
-    'NotEqual',
-    'In',
-    'NotIn',
-    'AnyIn',
-    'AllIn',
-    'AnyNotIn',
-    'AllNotIn',
-    'GreaterThan',
-    'GreaterThanOrEquals',
-    'LessThan',
-    'LessThanOrEquals',
-    'DurationGreaterThan',
-    'DurationGreaterThanOrEquals',
-    'DurationLessThan',
-    'DurationLessThanOrEquals',
-  ].map((s) => s.toLowerCase()),
-);
+const OPERATORS = new Set(CONDITION_OPERATORS.map((s) => s.toLowerCase()));
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';

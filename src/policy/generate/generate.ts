@@ -4,12 +4,11 @@
 // reported as needing cluster data. Nothing is created: the object is returned for comparison.
 
 import { rulesForKind } from '../autogen';
-import { evaluateConditions } from '../conditions';
 import { buildContext } from '../context';
 import { deepMerge, policyName, type EvaluateOptions, type PolicyResult } from '../engine';
 import { matchRule } from '../match/match';
 import { isMap } from '../operators/value';
-import { loadContextEntries } from '../validate';
+import { prepareRule } from '../validate';
 import { substituteAll } from '../variables/substitute';
 
 type Obj = Record<string, unknown>;
@@ -30,22 +29,9 @@ export function hasGenerateRules(policy: Obj): boolean {
 
 function generateRule(rule: Obj, ctx0: Obj): Omit<GenerateResult, 'policy'> {
   const name = String(rule.name ?? '');
-  let ctx = ctx0;
-  try {
-    const loaded = loadContextEntries(rule.context, ctx);
-    if (loaded.needs.length > 0) return { rule: name, status: 'skip', message: `needs cluster data: ${loaded.needs.join(', ')}`, needsClusterData: loaded.needs };
-    ctx = loaded.ctx;
-  } catch (e) {
-    return { rule: name, status: 'error', message: `failed to load context: ${errText(e)}` };
-  }
-  if (rule.preconditions !== undefined) {
-    try {
-      const p = evaluateConditions(rule.preconditions, ctx);
-      if (!p.result) return { rule: name, status: 'skip', message: 'preconditions not met' };
-    } catch (e) {
-      return { rule: name, status: 'error', message: `failed to evaluate preconditions: ${errText(e)}` };
-    }
-  }
+  const prepared = prepareRule(name, rule.context, rule.preconditions, ctx0);
+  if ('result' in prepared) return prepared.result;
+  const ctx = prepared.ctx;
   const g0 = isMap(rule.generate) ? rule.generate : {};
   if (g0.data === undefined) {
     const what = g0.clone !== undefined ? 'clone' : g0.cloneList !== undefined ? 'cloneList' : 'foreach';

@@ -10,7 +10,7 @@ import { compileCel, evalBool } from '../cel/env';
 import { GeneratorLib, NeedsClusterData } from '../cel/library';
 import { fromCel } from '../cel/values';
 import type { EvaluateOptions } from '../engine';
-import { matches, requestFor } from '../mutate/mutating-policy';
+import { matchConstraints, requestFor } from '../cel/match-constraints';
 import { isMap } from '../operators/value';
 import type { GenerateResult } from './generate';
 
@@ -41,7 +41,7 @@ export function evaluateGeneratingPolicy(policy: Obj, resource: Obj, opts: Evalu
   const name = typeof meta.name === 'string' ? meta.name : '';
   const spec = isMap(policy.spec) ? policy.spec : {};
   const req = requestFor(resource, opts);
-  const m = matches(spec.matchConstraints, resource, req, opts);
+  const m = matchConstraints(spec.matchConstraints, resource, req, opts);
   if (m.needs) return [{ policy: name, rule: '', status: 'skip', message: `needs cluster data: ${m.needs}`, needsClusterData: [m.needs] }];
   if (!m.matched) return [];
   const act = buildActivation(

@@ -10,7 +10,7 @@ import { buildContext } from '../context';
 import { deepMerge, policyName, type EvaluateOptions, type PolicyResult } from '../engine';
 import { matchRule } from '../match/match';
 import { isMap } from '../operators/value';
-import { loadContextEntries, type RuleResult } from '../validate';
+import { loadContextEntries, prepareRule, type RuleResult } from '../validate';
 import { jmesSearch } from '../variables/jmespath';
 import { substituteAll } from '../variables/substitute';
 import { applyJsonPatch, toOperations } from './jsonpatch';
@@ -143,22 +143,9 @@ export function evaluateMutateRule(rule: Obj, resource: Obj, baseCtx: Obj): Rule
   if (mutate.targets !== undefined) {
     return { rule: name, status: 'skip', message: 'not supported yet: mutate existing resources (targets)' };
   }
-  let ctx = baseCtx;
-  try {
-    const loaded = loadContextEntries(rule.context, ctx);
-    if (loaded.needs.length > 0) return { rule: name, status: 'skip', message: `needs cluster data: ${loaded.needs.join(', ')}`, needsClusterData: loaded.needs };
-    ctx = loaded.ctx;
-  } catch (e) {
-    return { rule: name, status: 'error', message: `failed to load context: ${errText(e)}` };
-  }
-  if (rule.preconditions !== undefined) {
-    try {
-      const p = evaluateConditions(rule.preconditions, ctx);
-      if (!p.result) return { rule: name, status: 'skip', message: p.message ? `preconditions not met: ${p.message}` : 'preconditions not met' };
-    } catch (e) {
-      return { rule: name, status: 'error', message: `failed to evaluate preconditions: ${errText(e)}` };
-    }
-  }
+  const prepared = prepareRule(name, rule.context, rule.preconditions, baseCtx);
+  if ('result' in prepared) return prepared.result;
+  const ctx = prepared.ctx;
   let out: Obj;
   try {
     const input = clone(resource);

@@ -11,10 +11,9 @@
 import { buildActivation, variableDefs } from '../cel/activation';
 import { compileCel, evalBool } from '../cel/env';
 import { NeedsClusterData } from '../cel/library';
-import { resourceOfKind } from '../cel/resources';
+import { matchConstraints, requestFor } from '../cel/match-constraints';
 import { fromCel } from '../cel/values';
 import type { EvaluateOptions, PolicyResult } from '../engine';
-import { selectorMatches } from '../match/match';
 import { isMap } from '../operators/value';
 import { celPolicyKinds } from '../validating-policy';
 import { rewriteMutationExpression } from './cel-rewrite';
@@ -33,66 +32,8 @@ export interface MutatingPolicyOutcome {
   patched: Obj;
 }
 
-function list(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(String) : [];
-}
-
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-function splitApiVersion(av: string): { group: string; version: string } {
-  const i = av.indexOf('/');
-  return i < 0 ? { group: '', version: av } : { group: av.slice(0, i), version: av.slice(i + 1) };
-}
-
-function nonEmptySelector(s: unknown): boolean {
-  return isMap(s) && ((isMap(s.matchLabels) && Object.keys(s.matchLabels).length > 0) || (Array.isArray(s.matchExpressions) && s.matchExpressions.length > 0));
-}
-
-function labelsOf(o: unknown): Record<string, string> {
-  const m = isMap(o) && isMap(o.metadata) ? o.metadata : {};
-  return isMap(m.labels) ? (m.labels as Record<string, string>) : {};
-}
-
-export interface Req {
-  group: string;
-  version: string;
-  resource: string;
-  name: string;
-  namespace: string;
-  operation: string;
-}
-
-function ruleMatches(r: Obj, req: Req): boolean {
-  const has = (l: string[], v: string) => l.indexOf('*') >= 0 || l.indexOf(v) >= 0;
-  if (!has(list(r.operations), req.operation) || !has(list(r.apiGroups), req.group) || !has(list(r.apiVersions), req.version)) return false;
-  const resources = list(r.resources);
-  if (resources.indexOf('*') < 0 && resources.indexOf('*/*') < 0 && resources.indexOf(req.resource) < 0) return false;
-  const names = list(r.resourceNames);
-  return names.length === 0 || names.indexOf(req.name) >= 0;
-}
-
-/**
- * Does a `matchConstraints` block (resource rules, exclusions, object/namespace selectors) select
- * the request? `needs` when a namespaceSelector needs the labels of a namespace nobody gave.
- */
-export function matches(mc: unknown, resource: Obj, req: Req, opts: EvaluateOptions): { matched: boolean; needs?: string } {
-  const no = { matched: false };
-  if (!isMap(mc)) return no;
-  const rules = Array.isArray(mc.resourceRules) ? mc.resourceRules.filter(isMap) : [];
-  if (!rules.some((r) => ruleMatches(r, req))) return no;
-  const excl = Array.isArray(mc.excludeResourceRules) ? mc.excludeResourceRules.filter(isMap) : [];
-  if (excl.some((r) => ruleMatches(r, req))) return no;
-  if (nonEmptySelector(mc.objectSelector) && !selectorMatches(mc.objectSelector, labelsOf(resource))) return no;
-  if (nonEmptySelector(mc.namespaceSelector)) {
-    let labels: Record<string, string>;
-    if (resource.kind === 'Namespace' && req.group === '') labels = labelsOf(resource);
-    else if (opts.namespaceLabels !== undefined || req.namespace === '') labels = opts.namespaceLabels ?? {};
-    else return { matched: false, needs: `namespaceSelector (labels of namespace ${req.namespace})` };
-    if (!selectorMatches(mc.namespaceSelector, labels)) return no;
-  }
-  return { matched: true };
 }
 
 const APPLY_MERGE_KEYS: Record<string, string> = {
@@ -136,20 +77,6 @@ function applyMerge(dest: unknown, patch: unknown, field: string): unknown {
 }
 
 /** The admission request attributes of a resource (operation CREATE unless given). */
-export function requestFor(resource: Obj, opts: EvaluateOptions): Req {
-  const rmeta = isMap(resource.metadata) ? resource.metadata : {};
-  const { group, version } = splitApiVersion(typeof resource.apiVersion === 'string' ? resource.apiVersion : '');
-  const kind = typeof resource.kind === 'string' ? resource.kind : '';
-  return {
-    group,
-    version,
-    resource: resourceOfKind(kind),
-    name: typeof rmeta.name === 'string' ? rmeta.name : '',
-    namespace: typeof rmeta.namespace === 'string' ? rmeta.namespace : '',
-    operation: opts.operation ?? 'CREATE',
-  };
-}
-
 const CONTROLLER_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController']);
 
 /** The response of a MutatingPolicy for a resource and the patched object. */
@@ -160,7 +87,7 @@ export function evaluateMutatingPolicy(policy: Obj, resource: Obj, opts: Evaluat
   const none: MutatingPolicyOutcome = { results: [], patched: resource };
   const kind = typeof resource.kind === 'string' ? resource.kind : '';
   const req = requestFor(resource, opts);
-  const m = matches(spec.matchConstraints, resource, req, opts);
+  const m = matchConstraints(spec.matchConstraints, resource, req, opts);
   if (m.needs) return { results: [{ policy: name, rule: '', status: 'skip', message: `needs cluster data: ${m.needs}`, needsClusterData: [m.needs] }], patched: resource };
   if (!m.matched) {
     if (spec.autogen !== undefined && CONTROLLER_KINDS.has(kind)) {
