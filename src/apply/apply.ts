@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { Patch } from '../checks/check';
 import type { SourceDocument } from '../read/document';
 import type { Finding } from '../report/finding';
+import { stringifyPlain } from '../emit/plain';
 
 /** One piece of output, in order: an original document or new text. */
 export type OutputPiece =
@@ -20,6 +21,11 @@ export interface ApplyResult {
 }
 
 const STRINGIFY_OPTIONS = { lineWidth: 0 } as const;
+
+/** A new document's text: the fast writer when it is sure of the result, else the `yaml` package (same text). */
+function stringifyNew(value: unknown): string {
+  return stringifyPlain(value) ?? stringify(value, STRINGIFY_OPTIONS);
+}
 
 function markerOf(doc: SourceDocument): string {
   return doc.bodyOffset > 0 ? '---\n' : '';
@@ -47,7 +53,7 @@ export function applyPatches(documents: readonly SourceDocument[], patches: read
   const pieces: OutputPiece[] = [];
   const pushInserts = (after: number) => {
     for (const p of inserts.get(after) ?? []) {
-      if (p.op === 'insert') pieces.push({ kind: 'added', after, text: '---\n' + stringify(p.value, STRINGIFY_OPTIONS) });
+      if (p.op === 'insert') pieces.push({ kind: 'added', after, text: '---\n' + stringifyNew(p.value) });
     }
   };
   pushInserts(-1);
@@ -95,7 +101,7 @@ function editDocument(doc: SourceDocument, patches: readonly Patch[]): { text: s
     // A replacement (e.g. an Ingress rewritten for another controller) wins; edits other checks
     // made to the same document are reported, never silently merged or lost.
     const dropped = patches.filter((p) => p.op === 'set' || p.op === 'delete').map((p) => p.reason);
-    return { text: markerOf(doc) + stringify(replacement.value, STRINGIFY_OPTIONS), dropped, replacedBy: replacement.reason };
+    return { text: markerOf(doc) + stringifyNew(replacement.value), dropped, replacedBy: replacement.reason };
   }
   const ydoc = doc.yaml();
   for (const p of patches) {

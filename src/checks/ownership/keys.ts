@@ -80,6 +80,16 @@ function goNonPrintable(c: number): boolean {
 
 /** Go's `%q` for a string (strconv.Quote): escapes quotes, backslashes and non-printable characters. */
 export function goQuote(s: string): string {
+  // printable ASCII without quotes or backslashes (names almost always are) is written as is
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return '"' + s + '"';
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;

@@ -84,6 +84,14 @@ const B64_INDEX: Record<string, number> = {};
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64[i]] = i;
 /** Standard base64 too (Kubernetes encodes Secret data with it). */
 const B64_ANY: Record<string, number> = { ...B64_INDEX, '+': 62, '/': 63 };
+/** The same tables by character code (-1: not a base64 character), read in the decode loop. */
+function codeTable(index: Record<string, number>): Int8Array {
+  const t = new Int8Array(128).fill(-1);
+  for (const ch of Object.keys(index)) t[ch.charCodeAt(0)] = index[ch];
+  return t;
+}
+const B64_INDEX_CODES = codeTable(B64_INDEX);
+const B64_ANY_CODES = codeTable(B64_ANY);
 
 export function utf8Encode(s: string): number[] {
   const out: number[] = [];
@@ -99,6 +107,19 @@ export function utf8Encode(s: string): number[] {
 }
 
 export function utf8Decode(b: readonly number[]): string {
+  // ASCII (what snapshots almost always are): whole chunks at once instead of a string per byte
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    let text = '';
+    for (let i = 0; i < b.length; i += 8192) text += String.fromCharCode.apply(null, b.slice(i, i + 8192) as number[]);
+    return text;
+  }
   let out = '';
   for (let i = 0; i < b.length; ) {
     const c = b[i];
@@ -147,11 +168,13 @@ export function base64Decode(s: string): number[] {
 function decode64(s: string, index: Record<string, number>, what: string): number[] {
   const t = s.endsWith('==') ? s.slice(0, -2) : s.endsWith('=') ? s.slice(0, -1) : s;
   if (t.length % 4 === 1) throw new SnapshotError(`${what} (bad length)`);
+  const table = index === B64_INDEX ? B64_INDEX_CODES : B64_ANY_CODES;
   const out: number[] = [];
   let acc = 0;
   let bits = 0;
   for (let i = 0; i < t.length; i++) {
-    const v = index[t[i]];
+    const c = t.charCodeAt(i);
+    const v = c < 128 && table[c] >= 0 ? table[c] : undefined;
     if (v === undefined) throw new SnapshotError(`${what} (character ${JSON.stringify(t[i])} at ${i})`);
     acc = (acc << 6) | v;
     bits += 6;
