@@ -58,10 +58,53 @@ function goValue(v: unknown): string {
 
 type Walk = { path: string; error: PatternWalkError } | undefined;
 
+/**
+ * Pattern evaluation is compiled: each pattern is turned once into a tree of closures (cached per
+ * root pattern object), so matching a resource does no per-node type tests of the pattern, no
+ * key-order lookups and no path building. A node's path is its static parts joined by the indices
+ * of the arrays being walked (kept in `IDX`, one slot per array nesting level), built only when a
+ * node reports a mismatch.
+ */
+type Node = (resource: unknown, tracker: AnchorTracker) => Walk;
+
+/** Static parts of a node's path: `tpl[0] + IDX[0] + '/' + tpl[1] + … + tpl[n]`. */
+type Tpl = readonly string[];
+
+/** Current element index per array nesting level (the walk is synchronous and depth-first). */
+const IDX: number[] = [];
+
+function pathOf(tpl: Tpl): string {
+  let s = tpl[0];
+  for (let j = 1; j < tpl.length; j++) s += `${IDX[j - 1]}/${tpl[j]}`;
+  return s;
+}
+
+function tplAdd(tpl: Tpl, seg: string): Tpl {
+  const out = tpl.slice();
+  out[out.length - 1] += seg;
+  return out;
+}
+
+function tplIndex(tpl: Tpl): Tpl {
+  return [...tpl, ''];
+}
+
+const compiledRoots = new WeakMap<object, Node>();
+
+function compileRoot(pattern: unknown): Node {
+  if (pattern === null || typeof pattern !== 'object') return compile(pattern, ['/']);
+  let node = compiledRoots.get(pattern);
+  if (!node) {
+    node = compile(pattern, ['/']);
+    compiledRoots.set(pattern, node);
+  }
+  return node;
+}
+
 /** Matches `resource` against `pattern` from the root, like validate.MatchPattern. */
 export function matchPattern(resource: unknown, pattern: unknown): PatternResult {
   const tracker = new AnchorTracker();
-  const r = walk(resource, pattern, '/', tracker);
+  const r = compileRoot(pattern)(resource, tracker);
   if (!r) return { status: 'ok' };
   const e = r.error;
   if (e.anchor === 'conditional' || e.anchor === 'global') return { status: 'skip', message: e.message };
@@ -70,12 +113,32 @@ export function matchPattern(resource: unknown, pattern: unknown): PatternResult
   return { status: 'fail', message: e.message, path: r.path };
 }
 
-function walk(resource: unknown, pattern: unknown, path: string, tracker: AnchorTracker): Walk {
-  // isMap/Array.isArray written out: this runs for every pattern node of every rule and resource.
-  const patternIsObject = pattern !== null && typeof pattern === 'object';
-  const patternIsArray = patternIsObject && Array.isArray(pattern);
-  if (patternIsObject && !patternIsArray) {
+function compile(pattern: unknown, tpl: Tpl): Node {
+  if (pattern !== null && typeof pattern === 'object') {
+    return Array.isArray(pattern) ? compileArray(pattern, tpl) : compileMap(pattern as Record<string, unknown>, tpl);
+  }
+  const want = goValue(pattern);
+  const mismatch = (resource: unknown): Walk => {
+    const path = pathOf(tpl);
+    return { path, error: new PatternWalkError(`resource value '${goValue(resource)}' does not match '${want}' at path ${path}`) };
+  };
+  return (resource) => {
+    if (Array.isArray(resource)) {
+      for (let i = 0; i < resource.length; i++) if (!validateValue(resource[i], pattern)) return mismatch(resource);
+      return undefined;
+    }
+    return validateValue(resource, pattern) ? undefined : mismatch(resource);
+  };
+}
+
+function compileMap(map: Record<string, unknown>, tpl: Tpl): Node {
+  const info = patternInfo(map);
+  const tracked = info.tracked;
+  const body = compileMapBody(map, info, tpl);
+  const wildcard = info.wildcardMetadata;
+  return (resource, tracker) => {
     if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+      const path = pathOf(tpl);
       return {
         path,
         error: new PatternWalkError(
@@ -83,33 +146,197 @@ function walk(resource: unknown, pattern: unknown, path: string, tracker: Anchor
         ),
       };
     }
-    const map = pattern as Record<string, unknown>;
-    const info = patternInfo(map);
-    if (info.tracked.length > 0) tracker.check(info.tracked, resource);
-    return walkMap(resource as Record<string, unknown>, map, info, path, tracker);
-  }
-  if (patternIsArray) {
-    if (!Array.isArray(resource)) {
-      return {
-        path,
-        error: new PatternWalkError(`validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`),
-      };
+    if (tracked.length > 0) tracker.check(tracked, resource);
+    if (wildcard) {
+      const expanded = expandMetadataWildcards(map, resource as Record<string, unknown>);
+      if (expanded !== map) return compileMapBody(expanded, patternInfo(expanded), tpl)(resource, tracker);
     }
-    return walkArray(resource, pattern as unknown[], path, tracker);
+    return body(resource, tracker);
+  };
+}
+
+/** The keys of a map pattern in walk order (anchors, global anchors, keys with anchors below, plain keys). */
+function compileMapBody(map: Record<string, unknown>, info: PatternInfo, tpl: Tpl): Node {
+  const steps: Node[] = [];
+  for (let i = 0; i < info.anchors.length; i++) steps.push(compileAnchor(info.anchorsParsed[i], map[info.anchors[i]], tpl));
+  for (let i = 0; i < info.rest.length; i++) {
+    const k = info.rest[i];
+    steps.push(i < info.globalCount ? compileAnchor(parseAnchor(k)!, map[k], tpl) : compilePlain(k, map[k], tpl));
   }
-  if (Array.isArray(resource)) {
-    for (const r of resource) {
-      if (!validateValue(r, pattern)) {
-        return {
-          path,
-          error: new PatternWalkError(`resource value '${goValue(resource)}' does not match '${goValue(pattern)}' at path ${path}`),
-        };
-      }
+  const n = steps.length;
+  return (resource, tracker) => {
+    for (let i = 0; i < n; i++) {
+      const r = steps[i](resource, tracker);
+      if (r) return r;
     }
     return undefined;
+  };
+}
+
+function compilePlain(key: string, pattern: unknown, tpl: Tpl): Node {
+  if (pattern === '*') {
+    return (resource) => {
+      const value = (resource as Record<string, unknown>)[key];
+      if (value !== null && value !== undefined) return undefined;
+      const path = pathOf(tpl);
+      return { path, error: new PatternWalkError(`${path}/${key} not found`) };
+    };
   }
-  if (!validateValue(resource, pattern)) {
-    return { path, error: new PatternWalkError(`resource value '${goValue(resource)}' does not match '${goValue(pattern)}' at path ${path}`) };
+  const child = compile(pattern, tplAdd(tpl, `${key}/`));
+  return (resource, tracker) => child((resource as Record<string, unknown>)[key], tracker);
+}
+
+function compileAnchor(a: Anchor, pattern: unknown, tpl: Tpl): Node {
+  const key = a.key;
+  const cur = tplAdd(tpl, `${key}/`);
+  switch (a.kind) {
+    case 'negation':
+      return (resource) => {
+        if (!own(resource as Record<string, unknown>, key)) return undefined;
+        const current = pathOf(cur);
+        return { path: current, error: new PatternWalkError(`negation anchor matched in resource: ${current} is not allowed`, 'negation') };
+      };
+    case 'equality': {
+      const child = compile(pattern, cur);
+      return (resource, tracker) =>
+        own(resource as Record<string, unknown>, key) ? child((resource as Record<string, unknown>)[key], tracker) : undefined;
+    }
+    case 'conditional': {
+      const child = compile(pattern, cur);
+      return (resource, tracker) => {
+        if (!own(resource as Record<string, unknown>, key)) {
+          return {
+            path: pathOf(cur),
+            error: new PatternWalkError("conditional anchor mismatch: conditional anchor key doesn't exist in the resource", 'conditional'),
+          };
+        }
+        const r = child((resource as Record<string, unknown>)[key], tracker);
+        if (r) return { path: r.path, error: new PatternWalkError(`conditional anchor mismatch: ${r.error.message}`, 'conditional') };
+        return undefined;
+      };
+    }
+    case 'global': {
+      const child = compile(pattern, cur);
+      return (resource, tracker) => {
+        if (!own(resource as Record<string, unknown>, key)) return undefined;
+        const r = child((resource as Record<string, unknown>)[key], tracker);
+        if (r) return { path: r.path, error: new PatternWalkError(`global anchor mismatch: ${r.error.message}`, 'global') };
+        return undefined;
+      };
+    }
+    case 'existence': {
+      const level = cur.length - 1;
+      const items = Array.isArray(pattern) ? pattern.map((pm) => (isMap(pm) ? compile(pm, tplIndex(cur)) : undefined)) : undefined;
+      return (resource, tracker) => {
+        if (!own(resource as Record<string, unknown>, key)) return undefined;
+        const value = (resource as Record<string, unknown>)[key];
+        if (!Array.isArray(value)) {
+          return {
+            path: pathOf(cur),
+            error: new PatternWalkError(`invalid resource type ${goType(value)}: Existence ^ () anchor can be used only on list/array type resource`),
+          };
+        }
+        if (!items) {
+          return { path: pathOf(cur), error: new PatternWalkError(`invalid pattern type ${goType(pattern)}: Pattern has to be of list to compare against resource`) };
+        }
+        for (const item of items) {
+          if (!item) {
+            return {
+              path: pathOf(cur),
+              error: new PatternWalkError(`invalid pattern type ${goType(pattern)}: Pattern has to be of type map to compare against items in resource`),
+            };
+          }
+          let found = false;
+          for (let i = 0; i < value.length; i++) {
+            IDX[level] = i;
+            if (!item(value[i], tracker)) {
+              found = true;
+              break;
+            }
+          }
+          if (!found) {
+            const current = pathOf(cur);
+            return { path: current, error: new PatternWalkError(`existence anchor validation failed at path ${current}`) };
+          }
+        }
+        return undefined;
+      };
+    }
+    default:
+      // `+(k)` is not an anchor for validate: looked up literally.
+      return compilePlain(anchorString(a), pattern, tpl);
+  }
+}
+
+function compileArray(pattern: unknown[], tpl: Tpl): Node {
+  const inner = compileArrayItems(pattern, tpl);
+  return (resource, tracker) => {
+    if (!Array.isArray(resource)) {
+      const path = pathOf(tpl);
+      return { path, error: new PatternWalkError(`validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`) };
+    }
+    return inner(resource, tracker);
+  };
+}
+
+function compileArrayItems(pattern: unknown[], tpl: Tpl): Node {
+  if (pattern.length === 0) return () => ({ path: pathOf(tpl), error: new PatternWalkError('pattern Array empty') });
+  const first = pattern[0];
+  if (isMap(first)) {
+    const level = tpl.length - 1;
+    const child = compile(first, tplIndex(tpl));
+    return (resource, tracker) => {
+      const list = resource as unknown[];
+      let applied = 0;
+      let skips: PatternWalkError[] | undefined;
+      for (let i = 0; i < list.length; i++) {
+        IDX[level] = i;
+        const r = child(list[i], tracker);
+        if (r) {
+          if (r.error.anchor === 'conditional' || r.error.anchor === 'global') {
+            (skips = skips ?? []).push(r.error);
+            continue;
+          }
+          return r;
+        }
+        applied++;
+      }
+      return skips ? combineSkips(applied, skips, tpl) : undefined;
+    };
+  }
+  if (first === null || typeof first !== 'object') return compile(first, tpl);
+  const items = pattern.map((p, i) => compile(p, tplAdd(tpl, `${i}/`)));
+  return (resource, tracker) => {
+    const list = resource as unknown[];
+    if (list.length < pattern.length) {
+      return {
+        path: '',
+        error: new PatternWalkError(
+          `validate Array failed, array length mismatch, resource Array len is ${list.length} and pattern Array len is ${pattern.length}`,
+        ),
+      };
+    }
+    let applied = 0;
+    let skips: PatternWalkError[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const r = items[i](list[i], tracker);
+      if (r) {
+        if (r.error.anchor === 'conditional' || r.error.anchor === 'global') {
+          (skips = skips ?? []).push(r.error);
+          continue;
+        }
+        return r;
+      }
+      applied++;
+    }
+    return skips ? combineSkips(applied, skips, tpl) : undefined;
+  };
+}
+
+function combineSkips(applied: number, skips: PatternWalkError[], tpl: Tpl): Walk {
+  if (applied === 0 && skips.length > 0) {
+    const kind = skips.some((s) => s.anchor === 'global') && skips.every((s) => s.anchor === 'global') ? 'global' : 'conditional';
+    return { path: pathOf(tpl), error: new PatternWalkError(skips.map((s) => s.message).join('; '), kind) };
   }
   return undefined;
 }
@@ -251,136 +478,4 @@ export function expandMetadataWildcards(pattern: Record<string, unknown>, resour
     }
   }
   return changed ? { ...pattern, [mk]: changed } : pattern;
-}
-
-function walkMap(resource: Record<string, unknown>, patternIn: Record<string, unknown>, infoIn: PatternInfo, path: string, tracker: AnchorTracker): Walk {
-  const pattern = infoIn.wildcardMetadata ? expandMetadataWildcards(patternIn, resource) : patternIn;
-  const order = pattern === patternIn ? infoIn : patternInfo(pattern);
-  const { anchors, anchorsParsed, rest, globalCount } = order;
-  for (let i = 0; i < anchors.length; i++) {
-    const r = handleAnchor(anchorsParsed[i], pattern[anchors[i]], resource, path, tracker);
-    if (r) return r;
-  }
-  for (let i = 0; i < rest.length; i++) {
-    const k = rest[i];
-    const r = i < globalCount ? handleAnchor(parseAnchor(k)!, pattern[k], resource, path, tracker) : handlePlain(k, pattern[k], resource, path, tracker);
-    if (r) return r;
-  }
-  return undefined;
-}
-
-function handlePlain(key: string, pattern: unknown, resource: Record<string, unknown>, path: string, tracker: AnchorTracker): Walk {
-  const value = resource[key];
-  if (pattern === '*') {
-    if (value !== null && value !== undefined) return undefined;
-    return { path, error: new PatternWalkError(`${path}/${key} not found`) };
-  }
-  return walk(value, pattern, `${path}${key}/`, tracker);
-}
-
-function handleAnchor(a: Anchor, pattern: unknown, resource: Record<string, unknown>, path: string, tracker: AnchorTracker): Walk {
-  const current = `${path}${a.key}/`;
-  const present = own(resource, a.key);
-  switch (a.kind) {
-    case 'negation':
-      if (present) return { path: current, error: new PatternWalkError(`negation anchor matched in resource: ${current} is not allowed`, 'negation') };
-      return undefined;
-    case 'equality':
-      return present ? walk(resource[a.key], pattern, current, tracker) : undefined;
-    case 'conditional': {
-      if (!present) {
-        return { path: current, error: new PatternWalkError("conditional anchor mismatch: conditional anchor key doesn't exist in the resource", 'conditional') };
-      }
-      const r = walk(resource[a.key], pattern, current, tracker);
-      if (r) return { path: r.path, error: new PatternWalkError(`conditional anchor mismatch: ${r.error.message}`, 'conditional') };
-      return undefined;
-    }
-    case 'global': {
-      if (!present) return undefined;
-      const r = walk(resource[a.key], pattern, current, tracker);
-      if (r) return { path: r.path, error: new PatternWalkError(`global anchor mismatch: ${r.error.message}`, 'global') };
-      return undefined;
-    }
-    case 'existence': {
-      if (!present) return undefined;
-      const value = resource[a.key];
-      if (!Array.isArray(value)) {
-        return { path: current, error: new PatternWalkError(`invalid resource type ${goType(value)}: Existence ^ () anchor can be used only on list/array type resource`) };
-      }
-      if (!Array.isArray(pattern)) {
-        return { path: current, error: new PatternWalkError(`invalid pattern type ${goType(pattern)}: Pattern has to be of list to compare against resource`) };
-      }
-      for (const pm of pattern) {
-        if (!isMap(pm)) {
-          return { path: current, error: new PatternWalkError(`invalid pattern type ${goType(pattern)}: Pattern has to be of type map to compare against items in resource`) };
-        }
-        let found = false;
-        for (let i = 0; i < value.length; i++) {
-          if (!walk(value[i], pm, `${current}${i}/`, tracker)) {
-            found = true;
-            break;
-          }
-        }
-        if (!found) return { path: current, error: new PatternWalkError(`existence anchor validation failed at path ${current}`) };
-      }
-      return undefined;
-    }
-    default:
-      // `+(k)` is not an anchor for validate: looked up literally.
-      return handlePlain(anchorString(a), pattern, resource, path, tracker);
-  }
-}
-
-function walkArray(resource: unknown[], pattern: unknown[], path: string, tracker: AnchorTracker): Walk {
-  if (pattern.length === 0) return { path, error: new PatternWalkError('pattern Array empty') };
-  const first = pattern[0];
-  if (isMap(first)) return walkArrayOfMaps(resource, first, path, tracker);
-  if (first === null || typeof first !== 'object') return walk(resource, first, path, tracker);
-  if (resource.length < pattern.length) {
-    return {
-      path: '',
-      error: new PatternWalkError(
-        `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`,
-      ),
-    };
-  }
-  let applied = 0;
-  const skips: PatternWalkError[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const r = walk(resource[i], pattern[i], `${path}${i}/`, tracker);
-    if (r) {
-      if (r.error.anchor === 'conditional' || r.error.anchor === 'global') {
-        skips.push(r.error);
-        continue;
-      }
-      return r;
-    }
-    applied++;
-  }
-  return combineSkips(applied, skips, path);
-}
-
-function combineSkips(applied: number, skips: PatternWalkError[], path: string): Walk {
-  if (applied === 0 && skips.length > 0) {
-    const kind = skips.some((s) => s.anchor === 'global') && skips.every((s) => s.anchor === 'global') ? 'global' : 'conditional';
-    return { path, error: new PatternWalkError(skips.map((s) => s.message).join('; '), kind) };
-  }
-  return undefined;
-}
-
-function walkArrayOfMaps(resource: unknown[], pattern: Record<string, unknown>, path: string, tracker: AnchorTracker): Walk {
-  let applied = 0;
-  const skips: PatternWalkError[] = [];
-  for (let i = 0; i < resource.length; i++) {
-    const r = walk(resource[i], pattern, `${path}${i}/`, tracker);
-    if (r) {
-      if (r.error.anchor === 'conditional' || r.error.anchor === 'global') {
-        skips.push(r.error);
-        continue;
-      }
-      return r;
-    }
-    applied++;
-  }
-  return combineSkips(applied, skips, path);
 }
