@@ -4,7 +4,7 @@ import { applyPatches } from '../../src/apply/apply';
 import type { Check, Patch } from '../../src/checks/check';
 import { emitStream } from '../../src/emit/emit';
 import { readStream } from '../../src/read/document';
-import { handleHelmInput, HELM_BUG_MESSAGE, runWarden } from '../../src/core';
+import { handleHelmInput, HELM_BUG_MESSAGE, manifestsToken, runWarden } from '../../src/core';
 
 const STREAM = [
   '---',
@@ -176,5 +176,29 @@ describe('--report-only', () => {
     expect(out.manifests).toBe(broken);
     expect(out.report.exitCode).toBe(1);
     expect(JSON.parse(out.report.text).findings.map((f: { rule: string }) => f.rule)).toContain('read/yaml-syntax');
+  });
+});
+
+describe('manifestsToken (unchanged manifests go back as sent)', () => {
+  const tricky = STREAM + '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: "q\\\\ \\"<&>\\" \\u2028 é"\n';
+  it('finds the exact string token, escapes and all, as Go would encode it', () => {
+    // Go escapes <, > and & as \u003c...; the token must come back byte for byte.
+    const goStyle = JSON.stringify({ manifests: tricky, extraArgs: ['--mode=audit'] }).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+    const token = manifestsToken(goStyle);
+    expect(token).toBe(goStyle.slice('{"manifests":'.length, goStyle.indexOf(',"extraArgs"')));
+    expect(JSON.parse(token!)).toBe(tricky);
+    const r = handleHelmInput(goStyle);
+    if (!('output' in r)) throw new Error(r.error);
+    expect(r.output.startsWith(`{"manifests":${token},"report":`)).toBe(true);
+    expect(JSON.parse(r.output).manifests).toBe(tricky);
+  });
+  it('declines other layouts and a duplicate key (JSON.parse keeps the last)', () => {
+    expect(manifestsToken(JSON.stringify({ extraArgs: [], manifests: 'x' }))).toBeUndefined();
+    expect(manifestsToken('{ "manifests":"x"}')).toBeUndefined();
+    const dup = '{"manifests":"a: 1\\n","manifests":"b: 2\\n"}';
+    expect(manifestsToken(dup)).toBeUndefined();
+    const r = handleHelmInput(dup);
+    if (!('output' in r)) throw new Error(r.error);
+    expect(JSON.parse(r.output).manifests).toBe('b: 2\n');
   });
 });
