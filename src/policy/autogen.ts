@@ -3,6 +3,7 @@
 // (`autogen-cronjob-<rule>`).
 
 import { isMap } from './operators/value';
+import { cloneJson } from './json';
 
 export const AUTOGEN_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
 export const DEFAULT_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'CronJob'];
@@ -17,10 +18,6 @@ const GVK: Record<string, string> = {
 };
 
 type Rule = Record<string, unknown>;
-
-function clone<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
-}
 
 function filters(block: unknown): Record<string, unknown>[] {
   if (!isMap(block)) return [];
@@ -137,7 +134,7 @@ export function generateRules(rule: Rule, controllers: string[]): Rule[] {
   if (name.startsWith('autogen-') || !ruleMatchesPod(rule)) return [];
   const out: Rule[] = [];
   const podControllers = controllers.filter((c) => c !== 'CronJob' && GVK[c]).map((c) => GVK[c]);
-  let ctrl = clone(rule);
+  let ctrl = cloneJson(rule);
   ctrl.name = truncate(`autogen-${name}`);
   ctrl.match = replaceKinds(ctrl.match, podControllers);
   if (ctrl.exclude !== undefined) ctrl.exclude = replaceKinds(ctrl.exclude, podControllers);
@@ -154,7 +151,7 @@ export function generateRules(rule: Rule, controllers: string[]): Rule[] {
   );
   if (podControllers.length > 0) out.push(ctrl);
   if (controllers.indexOf('CronJob') >= 0) {
-    let cj = clone(ctrl);
+    let cj = cloneJson(ctrl);
     cj.name = truncate(`autogen-cronjob-${name}`);
     cj.match = replaceKinds(replaceKindsAll(cj.match, podControllers), ['batch/v1/CronJob']);
     if (cj.exclude !== undefined) cj.exclude = replaceKinds(replaceKindsAll(cj.exclude, podControllers), ['batch/v1/CronJob']);

@@ -8,6 +8,7 @@ import { matchPattern } from './pattern/pattern';
 import { validatePodSecurity } from './podsecurity/evaluate';
 import { jmesSearch } from './variables/jmespath';
 import { containsVariables, substituteAll, substituteReadOnly, substituteString, SubstitutionError } from './variables/substitute';
+import { errText } from './json';
 
 export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -32,10 +33,6 @@ type Ctx = Record<string, unknown>;
 
 function withDot(m: string): string {
   return m.endsWith('.') ? m : m + '.';
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** The rule message with variables substituted; unresolvable variables stay as written. */

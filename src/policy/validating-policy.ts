@@ -24,6 +24,7 @@ import { resourceOfKind } from './cel/resources';
 import type { EvaluateOptions, PolicyResult } from './engine';
 import { selectorMatches } from './match/match';
 import { isMap } from './operators/value';
+import { errText } from './json';
 
 type Obj = Record<string, unknown>;
 
@@ -201,10 +202,6 @@ export function celPolicyResources(policy: Obj): Set<string> | 'any' {
 // ---- matching ---------------------------------------------------------------------------
 
 // ---- evaluation -------------------------------------------------------------------------
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function short(expr: string): string {
   const one = expr.replace(/\s+/g, ' ').trim();

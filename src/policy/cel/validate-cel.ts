@@ -18,10 +18,7 @@ import { buildActivation, variableDefs, type CelRequest } from './activation';
 import { CelCompileError, compileCel, evalBool } from './env';
 import { NeedsClusterData } from './library';
 import { celToString } from './values';
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errText } from '../json';
 
 function short(expr: string): string {
   const one = expr.replace(/\s+/g, ' ').trim();

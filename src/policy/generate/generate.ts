@@ -10,16 +10,13 @@ import { matchRule } from '../match/match';
 import { isMap } from '../operators/value';
 import { prepareRule } from '../validate';
 import { substituteAll } from '../variables/substitute';
+import { errText } from '../json';
 
 type Obj = Record<string, unknown>;
 
 export interface GenerateResult extends PolicyResult {
   /** The object the rule would create (pass only). */
   generated?: Obj;
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export function hasGenerateRules(policy: Obj): boolean {

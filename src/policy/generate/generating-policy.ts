@@ -13,6 +13,7 @@ import type { EvaluateOptions } from '../engine';
 import { matchConstraints, requestFor } from '../cel/match-constraints';
 import { isMap } from '../operators/value';
 import type { GenerateResult } from './generate';
+import { errText } from '../json';
 
 type Obj = Record<string, unknown>;
 
@@ -20,10 +21,6 @@ const GPOL_KINDS = new Set(['GeneratingPolicy', 'NamespacedGeneratingPolicy']);
 
 export function isGeneratingPolicy(p: Obj): boolean {
   return typeof p.kind === 'string' && GPOL_KINDS.has(p.kind) && typeof p.apiVersion === 'string' && p.apiVersion.startsWith('policies.kyverno.io/');
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** A generated object as plain JSON, placed in the namespace given to generator.Apply. */

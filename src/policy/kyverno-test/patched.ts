@@ -6,6 +6,7 @@
 import { isMap } from '../operators/value';
 import { loadDocuments, withDefaultNamespace, type Obj } from './load';
 import type { TestFs } from './types';
+import { deepEqual } from '../json';
 
 /** Recursively drops null values and empty maps/lists (Kyverno's tidy). */
 export function tidy(v: unknown): unknown {
@@ -39,18 +40,6 @@ function fixupGenerateLabels(r: Obj): Obj {
   for (const [k, v] of Object.entries(isMap(meta.labels) ? meta.labels : {})) if (!k.startsWith('generate.kyverno.io/')) labels[k] = v;
   labels['app.kubernetes.io/managed-by'] = 'kyverno';
   return { ...r, metadata: { ...meta, labels } };
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isMap(a)) {
-    if (!isMap(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /** Equal after tidying and the generate-label fix-up (what the CLI calls "no diff"). */

@@ -11,6 +11,7 @@ import { isCelValidationPolicy } from '../validating-policy';
 import { comparePatched } from './patched';
 import { dirnamePath, field, joinPath, loadDocuments, stringList, withDefaultNamespace, type Obj } from './load';
 import type { Check, RowResult, TestFs, TestResult } from './types';
+import { errText } from '../json';
 
 function dotted(values: unknown): Obj {
   const out: Obj = {};
@@ -30,10 +31,6 @@ export function resourceId(r: Obj): string {
 
 function metaOf(r: Obj): Obj {
   return isMap(r.metadata) ? r.metadata : {};
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** Category of a test: the first folder of its path below the root (`.` at the root). */

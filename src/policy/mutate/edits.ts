@@ -2,28 +2,19 @@
 // at YAML paths that turn the original object into the patched one, so a post-renderer can apply
 // them in place (keeping the document's comments and key order) instead of re-writing it.
 
+import { deepEqual } from '../json';
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export type Edit = { op: 'set'; path: (string | number)[]; value: unknown } | { op: 'delete'; path: (string | number)[] };
-
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (isObj(a)) {
-    if (!isObj(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && same(a[k], b[k]));
-  }
-  return false;
-}
 
 /**
  * Edits from `before` to `after`: maps are compared key by key (recursively); a list that changed
  * is set as a whole, except a list of maps with the same length, compared element by element.
  */
 export function diffEdits(before: unknown, after: unknown, path: (string | number)[] = []): Edit[] {
-  if (same(before, after)) return [];
+  if (deepEqual(before, after)) return [];
   if (isObj(before) && isObj(after)) {
     const out: Edit[] = [];
     for (const k of Object.keys(before)) if (!Object.prototype.hasOwnProperty.call(after, k)) out.push({ op: 'delete', path: [...path, k] });

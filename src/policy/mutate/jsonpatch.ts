@@ -3,6 +3,8 @@
 // missing parents (an array when the next token is an index or `-`, else an object). `strict`
 // turns the last two off (Kubernetes admission JSONPatch).
 
+import { cloneJson } from '../json';
+
 type Json = unknown;
 type Obj = Record<string, Json>;
 
@@ -15,10 +17,6 @@ export interface PatchOperation {
   path: string;
   value?: Json;
   from?: string;
-}
-
-function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
 /** `/a/b~1c` → ['a', 'b/c']; `` → []. */
@@ -84,11 +82,11 @@ function parentOf(doc: Json, tokens: string[], path: string, ensure: boolean): J
 
 function add(doc: Json, path: string, value: Json, ensure: boolean): Json {
   const tokens = parsePointer(path);
-  if (tokens.length === 0) return clone(value);
+  if (tokens.length === 0) return cloneJson(value);
   const parent = parentOf(doc, tokens, path, ensure);
   const last = tokens[tokens.length - 1];
-  if (Array.isArray(parent)) parent.splice(arrayIndex(parent, last, true, path), 0, clone(value));
-  else if (isObj(parent)) parent[last] = clone(value);
+  if (Array.isArray(parent)) parent.splice(arrayIndex(parent, last, true, path), 0, cloneJson(value));
+  else if (isObj(parent)) parent[last] = cloneJson(value);
   else throw new JsonPatchError(`cannot add to a scalar at ${path}`);
   return doc;
 }
@@ -148,7 +146,7 @@ export interface JsonPatchOptions {
 /** Applies the operations to a copy of `doc`. Throws JsonPatchError naming the operation. */
 export function applyJsonPatch(doc: Json, ops: PatchOperation[], options: JsonPatchOptions = {}): Json {
   const lenient = !options.strict;
-  let out = clone(doc);
+  let out = cloneJson(doc);
   ops.forEach((o, n) => {
     const where = `operation ${n} (${o.op} ${o.path})`;
     try {

@@ -15,6 +15,7 @@ import { jmesSearch } from '../variables/jmespath';
 import { substituteAll } from '../variables/substitute';
 import { applyJsonPatch, toOperations } from './jsonpatch';
 import { preprocessOverlay, strategicMerge } from './strategic';
+import { cloneJson, deepEqual, errText } from '../json';
 
 type Obj = Record<string, unknown>;
 
@@ -24,25 +25,6 @@ export interface MutationResult {
   patched: Obj;
   /** The resource after each rule that changed it, in order (what each rule did, for reports). */
   stages: { rule: string; patched: Obj }[];
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function clone<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isMap(a)) {
-    if (!isMap(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 class RuleError extends Error {}
@@ -148,7 +130,7 @@ export function evaluateMutateRule(rule: Obj, resource: Obj, baseCtx: Obj): Rule
   const ctx = prepared.ctx;
   let out: Obj;
   try {
-    const input = clone(resource);
+    const input = cloneJson(resource);
     if (Array.isArray(mutate.foreach)) {
       const r = applyForeach(mutate.foreach, input, ctx, 0);
       if (r.needs) return { rule: name, status: 'skip', message: `needs cluster data: ${r.needs.join(', ')}`, needsClusterData: r.needs };

@@ -18,6 +18,7 @@ import { isMap } from '../operators/value';
 import { celPolicyKinds } from '../validating-policy';
 import { rewriteMutationExpression } from './cel-rewrite';
 import { applyJsonPatch, toOperations } from './jsonpatch';
+import { errText } from '../json';
 
 type Obj = Record<string, unknown>;
 
@@ -30,10 +31,6 @@ export function isMutatingPolicy(p: Obj): boolean {
 export interface MutatingPolicyOutcome {
   results: PolicyResult[];
   patched: Obj;
-}
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 const APPLY_MERGE_KEYS: Record<string, string> = {

@@ -10,6 +10,7 @@
 
 import { parseAnchor, type Anchor } from '../anchors/anchor';
 import { matchPattern } from '../pattern/pattern';
+import { cloneJson } from '../json';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -22,10 +23,6 @@ export class ConditionError extends Error {
   ) {
     super(message);
   }
-}
-
-function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
 const isCondition = (a: Anchor | undefined) => a !== undefined && (a.kind === 'conditional' || a.kind === 'global');
@@ -111,7 +108,7 @@ function processListOfMaps(pattern: unknown[], resource: unknown): void {
     const hasGlobal = hasAnchors(element, (a) => a?.kind === 'global');
     let anyGlobalPassed = false;
     let lastGlobal: ConditionError | undefined;
-    const copy = clone(element);
+    const copy = cloneJson(element);
     for (const re of resourceElements) {
       try {
         preprocess(copy, re);
@@ -140,7 +137,7 @@ function processListOfMaps(pattern: unknown[], resource: unknown): void {
 function handlePatternName(pattern: unknown[], element: unknown, resourceElement: unknown): void {
   const name = isObj(resourceElement) ? resourceElement.name : undefined;
   if (name === undefined || name === null || name === '') return;
-  const node = clone(element);
+  const node = cloneJson(element);
   if (deleteAnchors(node, true)) return;
   if (isObj(node)) node.name = name;
   pattern.push(node);
@@ -196,7 +193,7 @@ function deleteConditionElements(pattern: Obj): void {
  * to apply). Throws for other preprocessing errors.
  */
 export function preprocessOverlay(overlay: unknown, resource: unknown): { overlay: unknown; condition?: ConditionError } {
-  const p = clone(overlay);
+  const p = cloneJson(overlay);
   try {
     preprocess(p, resource);
     if (isObj(p)) deleteConditionElements(p);

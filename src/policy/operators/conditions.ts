@@ -3,26 +3,9 @@
 import { goSprint, parseDuration, parseQuantity } from './quantity';
 import { isMap } from './value';
 import { wildcardMatch } from './wildcard';
+import { deepEqual } from '../json';
 
 export class ConditionError extends Error {}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    if (a.length !== bb.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
-    return true;
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao);
-  if (ak.length !== Object.keys(bo).length) return false;
-  for (const k of ak) if (!(k in bo) || !deepEqual(ao[k], bo[k])) return false;
-  return true;
-}
 
 function parseFloatStrict(s: string): number | undefined {
   if (s.trim() !== s || s === '') return undefined;
