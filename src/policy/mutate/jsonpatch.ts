@@ -3,7 +3,7 @@
 // missing parents (an array when the next token is an index or `-`, else an object). `strict`
 // turns the last two off (Kubernetes admission JSONPatch).
 
-import { cloneJson } from '../json';
+import { cloneJson, deepEqual } from '../json';
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -132,10 +132,6 @@ function get(doc: Json, path: string): Json {
     if (cur === undefined) throw new JsonPatchError(`path ${path} does not exist`);
   }
   return cur;
-}
-
-function deepEqual(a: Json, b: Json): boolean {
-  return JSON.stringify(a) === JSON.stringify(b) || (isObj(a) && isObj(b) && Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => deepEqual(a[k], b[k])));
 }
 
 export interface JsonPatchOptions {

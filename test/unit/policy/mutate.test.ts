@@ -49,6 +49,10 @@ describe('patchesJson6902', () => {
     expect(applyJsonPatch(doc, [{ op: 'move', from: '/l', path: '/k' }])).toEqual({ a: doc.a, k: [1, 2, 3] });
     expect((applyJsonPatch(doc, [{ op: 'copy', from: '/l/0', path: '/c' }]) as Obj).c).toBe(1);
     expect(() => applyJsonPatch(doc, [{ op: 'test', path: '/l/0', value: 2 }])).toThrow(/test failed/);
+    // `test` compares JSON values: map key order does not matter, also inside lists.
+    const withMaps = { l: [{ a: 1, b: 2 }] };
+    expect(applyJsonPatch(withMaps, [{ op: 'test', path: '/l', value: [{ b: 2, a: 1 }] }])).toEqual(withMaps);
+    expect(() => applyJsonPatch(withMaps, [{ op: 'test', path: '/l', value: [{ b: 2, a: 2 }] }])).toThrow(/test failed/);
     expect(doc.l).toEqual([1, 2, 3]); // input untouched
   });
 });
