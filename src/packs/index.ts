@@ -75,8 +75,7 @@ export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
   if (isMap(policy) && isCelValidationPolicy(policy)) return loadCelPolicy(policy, source);
   if (isMap(policy) && isMutatingPolicy(policy)) return loadMutatingPolicy(policy, source);
   if (!isMap(policy) || !isLegacyPolicy(policy)) throw new PolicyLoadError(`${source}: not a kyverno.io ClusterPolicy or Policy`);
-  const name = policyName(policy);
-  if (name === '') throw new PolicyLoadError(`${source}: the policy has no metadata.name`);
+  const name = requireName(policy, source);
   const spec = isMap(policy.spec) ? policy.spec : {};
   const rules = Array.isArray(spec.rules) ? spec.rules : [];
   if (rules.length === 0) throw new PolicyLoadError(`${source}: policy ${name} has no rules`);
@@ -104,6 +103,22 @@ export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
     const v = isMap(rule.validate) ? rule.validate : {};
     actions.set(ruleName, toAction(v.failureAction) ?? policyAction);
   }
+  return loaded(policy, name, source, { kinds: anyKind ? 'any' : kinds, actions, mutates, validates });
+}
+
+function requireName(policy: Record<string, unknown>, source: string): string {
+  const name = policyName(policy);
+  if (name === '') throw new PolicyLoadError(`${source}: the policy has no metadata.name`);
+  return name;
+}
+
+/** A loaded policy: what the loader worked out, plus the metadata every policy kind carries. */
+function loaded(
+  policy: Record<string, unknown>,
+  name: string,
+  source: string,
+  rest: Pick<LoadedPolicy, 'kinds' | 'actions'> & Partial<Pick<LoadedPolicy, 'mutates' | 'validates' | 'notAtRenderTime'>>,
+): LoadedPolicy {
   return {
     name,
     source,
@@ -111,50 +126,30 @@ export function loadPolicy(policy: unknown, source: string): LoadedPolicy {
     title: annotation(policy, 'policies.kyverno.io/title'),
     category: annotation(policy, 'policies.kyverno.io/category'),
     severity: annotation(policy, 'policies.kyverno.io/severity'),
-    kinds: anyKind ? 'any' : kinds,
-    actions,
-    mutates,
-    validates,
+    ...rest,
   };
 }
 
 /** MutatingPolicy: expressions compiled now, kinds from matchConstraints. */
 function loadMutatingPolicy(policy: Record<string, unknown>, source: string): LoadedPolicy {
-  const name = policyName(policy);
-  if (name === '') throw new PolicyLoadError(`${source}: the policy has no metadata.name`);
+  const name = requireName(policy, source);
   const info = describeMutatingPolicy(policy);
   if (info.problems.length > 0) throw new PolicyLoadError(`${source}: ${String(policy.kind)} ${name}: ${info.problems.join('; ')}`);
-  return {
-    name,
-    source,
-    policy,
-    title: annotation(policy, 'policies.kyverno.io/title'),
-    category: annotation(policy, 'policies.kyverno.io/category'),
-    severity: annotation(policy, 'policies.kyverno.io/severity'),
+  return loaded(policy, name, source, {
     kinds: info.kinds,
     actions: new Map(),
     mutates: true,
     validates: false,
     ...(info.notAtRenderTime ? { notAtRenderTime: info.notAtRenderTime } : {}),
-  };
+  });
 }
 
 /** ValidatingPolicy / ValidatingAdmissionPolicy: expressions compiled now, kinds from matchConstraints. */
 function loadCelPolicy(policy: Record<string, unknown>, source: string): LoadedPolicy {
-  const name = policyName(policy);
-  if (name === '') throw new PolicyLoadError(`${source}: the policy has no metadata.name`);
+  const name = requireName(policy, source);
   const info = describeCelPolicy(policy);
   if (info.problems.length > 0) throw new PolicyLoadError(`${source}: ${String(policy.kind)} ${name}: ${info.problems.join('; ')}`);
-  return {
-    name,
-    source,
-    policy,
-    title: annotation(policy, 'policies.kyverno.io/title'),
-    category: annotation(policy, 'policies.kyverno.io/category'),
-    severity: annotation(policy, 'policies.kyverno.io/severity'),
-    kinds: info.kinds,
-    actions: info.actions,
-  };
+  return loaded(policy, name, source, { kinds: info.kinds, actions: info.actions });
 }
 
 function loadSources(): Map<string, LoadedPolicy> {
