@@ -7,7 +7,7 @@
 
 import { build as esbuild } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -85,6 +85,12 @@ async function main() {
     mkdirSync(join(dist, 'warden'), { recursive: true });
     copyFileSync(wasm, join(dist, 'warden', 'plugin.wasm'));
     copyFileSync(join(root, 'plugin.yaml'), join(dist, 'warden', 'plugin.yaml'));
+    const { fetchQuickjs } = await import('./engine/fetch-quickjs.mjs');
+    const { fetchLibyaml } = await import('./engine/fetch-libyaml.mjs');
+    const { pluginSections, goSections, writeNotices } = await import('./notices.mjs');
+    const inPlugin = pluginSections({ root, quickjsDir: await fetchQuickjs({}), libyamlDir: await fetchLibyaml({}) });
+    copyFileSync(join(root, 'LICENSE'), join(dist, 'warden', 'LICENSE'));
+    writeNotices(join(dist, 'warden', 'THIRD_PARTY_NOTICES.txt'), inPlugin);
     log(`plugin.wasm ${readFileSync(wasm).length} bytes, sha256 ${sha256(wasm)}`);
 
     if (want('exec') || only.size === 0) {
@@ -92,6 +98,10 @@ async function main() {
       const outDir = join(dist, 'warden-exec');
       await buildExec({ outDir });
       copyFileSync(wasm, join(outDir, 'plugin.wasm'));
+      copyFileSync(join(root, 'LICENSE'), join(outDir, 'LICENSE'));
+      const binDir = join(outDir, 'bin');
+      const binary = join(binDir, readdirSync(binDir).sort()[0]);
+      writeNotices(join(outDir, 'THIRD_PARTY_NOTICES.txt'), [...inPlugin, ...goSections(binary)]);
       log(`warden-exec flavour in ${relative(root, outDir)}`);
     }
   }
