@@ -11,7 +11,7 @@ npx tsc --noEmit -p tsconfig.node.json
 mkdir -p dist/test
 set +e
 # Node calls its WASI module experimental on every plugin load; the noise hides real output.
-NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=ExperimentalWarning" WARDEN_E2E_REQUIRE_ARTEFACTS=1 WARDEN_E2E_REQUIRE_KUBE=1 WARDEN_REQUIRE_KYVERNO=1 npx vitest run --reporter=default --reporter=json --outputFile.json=dist/test/results.json "$@"
+NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=ExperimentalWarning" WARDEN_E2E_REQUIRE_ARTEFACTS=1 WARDEN_REQUIRE_CORPUS=1 WARDEN_E2E_REQUIRE_KUBE=1 WARDEN_REQUIRE_KYVERNO=1 npx vitest run --reporter=default --reporter=json --outputFile.json=dist/test/results.json "$@"
 rc=$?
 set -e
 node -e '

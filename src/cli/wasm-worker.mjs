@@ -27,9 +27,9 @@ try {
   parentPort.postMessage({ ready: false, error: String(e && e.message ? e.message : e) });
 }
 
-parentPort.on('message', async ({ id, input }) => {
+parentPort.on('message', async ({ id, input, entry }) => {
   try {
-    const out = await plugin.call('helm_plugin_main', input);
+    const out = await plugin.call(entry ?? 'helm_plugin_main', input);
     parentPort.postMessage({ id, output: out ? out.text() : '' });
   } catch (e) {
     parentPort.postMessage({ id, error: String(e && e.message ? e.message : e) });

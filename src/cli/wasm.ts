@@ -70,12 +70,12 @@ export class WardenWasm {
     return new WardenWasm(worker);
   }
 
-  /** Calls the plugin with the raw input JSON (as Helm would send it). */
-  async callRaw(input: string): Promise<{ output?: string; error?: string }> {
+  /** Calls the plugin with the raw input JSON (as Helm would send it); `entry` names another export. */
+  async callRaw(input: string, entry = 'helm_plugin_main'): Promise<{ output?: string; error?: string }> {
     const id = this.nextId++;
     const r = await new Promise<{ output?: string; error?: string }>((resolve) => {
       this.pending.set(id, resolve);
-      this.worker.postMessage({ id, input });
+      this.worker.postMessage({ id, input, entry });
     });
     // The Node SDK prefixes the text the plugin set; Helm shows it after "plugin error: ".
     if (r.error !== undefined) return { error: r.error.replace(/^Plugin-originated error: /, '') };

@@ -12,6 +12,7 @@ export { runTestFile, categoryOf, relativePath } from './run';
 export { comparePatched, resourcesEqual, tidy } from './patched';
 export { compareWithBaseline, formatSummary, summarize, toBaseline, type Baseline } from './summary';
 export { formatTestResult, formatTestSummary } from './format';
+export { emptyRecord, recordingFs, replayFs, type FsRecord } from './recorded';
 export type { Check, ConformanceSummary, RowOutcome, RowResult, Tally, TestFs, TestResult } from './types';
 
 /** Runs every test file named `fileName` under `root`, in path order. */
