@@ -12,6 +12,12 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface WardenOptions {
   mode: Mode;
+  /**
+   * `--mode` was given (or set in .warden.yaml). Then it decides for every policy. Without it,
+   * nothing is enforced except what a policy itself says: a rule whose failure action is
+   * Enforce (ValidatingPolicy: validationActions with Deny) blocks, as Kyverno's admission would.
+   */
+  modeGiven: boolean;
   release?: string;
   namespace?: string;
   /** Checks to run; all by default. */
@@ -77,7 +83,8 @@ export type IngressMode = 'report' | 'rewrite' | 'both';
 export class UsageError extends Error {}
 
 export const USAGE = `warden options (pass each with --post-renderer-args=OPTION):
-  --mode=audit|enforce     audit (default) reports findings; enforce fails the render on violations
+  --mode=audit|enforce     audit reports findings; enforce fails the render on violations (default: audit,
+                           except rules whose own failure action is Enforce, which block as in Kyverno)
   --release=NAME           Helm release name (for ownership checks)
   --namespace=NS           Helm release namespace (default: default)
   --checks=LIST            comma-separated checks to run: policy,ownership,ingress (default: all)
@@ -160,6 +167,7 @@ const FLAGS = new Set(['quiet', 'help', 'take-ownership', 'force-conflicts', 'up
 export function defaultOptions(): WardenOptions {
   return {
     mode: 'audit',
+    modeGiven: false,
     checks: { policy: true, ownership: true, ingress: true },
     reportFormat: 'text',
     quiet: false,
@@ -222,6 +230,7 @@ export function parseArgs(args: readonly string[]): WardenOptions & { help: bool
           throw new UsageError(`--mode must be audit or enforce (got "${value}")`);
         }
         o.mode = value;
+        o.modeGiven = true;
         break;
       case 'release':
         if (value === '') throw new UsageError('--release needs a name');

@@ -97,15 +97,17 @@ const MAX_ERROR_LINES = 25;
 /** The short text Helm shows when enforced findings block the render. */
 export function blockingMessage(findings: readonly Finding[], mode: string): string {
   const blocking = findings.filter(isBlocking);
+  // Without --mode=enforce, policy findings block only because their policies say Enforce.
+  const byPolicyAction = mode !== 'enforce' && blocking.length > 0 && blocking.every((f) => f.check === 'policy');
   const lines = [
-    `warden: ${blocking.length} finding${blocking.length === 1 ? '' : 's'} block${blocking.length === 1 ? 's' : ''} this render (mode ${mode}):`,
+    `warden: ${blocking.length} finding${blocking.length === 1 ? '' : 's'} block${blocking.length === 1 ? 's' : ''} this render (${byPolicyAction ? 'the policies\' failure action is Enforce' : `mode ${mode}`}):`,
   ];
   for (const f of blocking.slice(0, MAX_ERROR_LINES)) lines.push(`  ${objectLabel(f)}: ${findingLine(f)}`);
   if (blocking.length > MAX_ERROR_LINES) {
     lines.push(`  … and ${blocking.length - MAX_ERROR_LINES} more (run "warden check" for the full report)`);
   }
   lines.push(
-    mode === 'enforce'
+    mode === 'enforce' || byPolicyAction
       ? 'Fix the chart, or pass --post-renderer-args=--mode=audit to report these without blocking.'
       : 'Fix the chart: Helm cannot apply this output.',
   );

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { parseArgs, UsageError } from '../../src/args';
 import { decodeBase64Text, parsePolicyText, PolicyInputError } from '../../src/checks/policy/delivery';
-import { handleHelmInput, runWarden } from '../../src/core';
+import { blockingMessage, handleHelmInput, runWarden } from '../../src/core';
 import { PACKS } from '../../src/packs';
 import { PACK_SOURCES as PACK_SOURCES_FOR_TEST } from '../../src/packs/sources.generated';
 import { FINDINGS_ANNOTATION, MAX_ANNOTATION_LINES, annotationValue } from '../../src/report/channels';
@@ -98,9 +98,52 @@ describe('user policies through --post-renderer-args', () => {
     const r = run([`--policy=${TEAM_POLICY}`]);
     const team = r.findings.filter((f) => f.rule === 'require-team-label/check-team');
     expect(team.map((f) => f.document?.name)).toEqual(['bad']);
-    expect(team[0]).toMatchObject({ result: 'fail', severity: 'high', category: 'Ownership', enforce: false });
-    // the default packs still ran
-    expect(r.findings.some((f) => f.rule.startsWith('require-labels/') || f.rule.startsWith('require-probes/'))).toBe(true);
+    // the policy says Enforce and no --mode overrides it: it blocks, as Kyverno's admission would
+    expect(team[0]).toMatchObject({ result: 'fail', severity: 'high', category: 'Ownership', enforce: true });
+    // the default packs still ran, and only report (they set no failure action)
+    const packs = r.findings.filter((f) => f.rule.startsWith('require-labels/') || f.rule.startsWith('require-probes/'));
+    expect(packs.length).toBeGreaterThan(0);
+    expect(packs.every((f) => !f.enforce)).toBe(true);
+  });
+
+  describe('who decides whether a failing rule blocks: the policy, unless --mode says otherwise', () => {
+    const policy = (specAction: string | undefined, ruleAction: string | undefined) =>
+      TEAM_POLICY.replace('  validationFailureAction: Enforce\n', specAction ? `  validationFailureAction: ${specAction}\n` : '').replace(
+        '        message: "every Deployment needs a team label"\n',
+        `        message: "every Deployment needs a team label"\n${ruleAction ? `        failureAction: ${ruleAction}\n` : ''}`,
+      );
+    // [spec action, rule action, --mode, blocks]
+    const table: [string | undefined, string | undefined, string | undefined, boolean][] = [
+      ['Enforce', undefined, undefined, true],
+      ['Audit', undefined, undefined, false],
+      [undefined, undefined, undefined, false],
+      ['Audit', 'Enforce', undefined, true],
+      ['Enforce', 'Audit', undefined, false],
+      ['enforce', undefined, undefined, true], // Kyverno accepts the lower-case spelling too
+      ['Enforce', undefined, 'audit', false],
+      ['Audit', 'Enforce', 'audit', false],
+      [undefined, undefined, 'enforce', true],
+      ['Audit', undefined, 'enforce', false],
+      ['Enforce', 'Audit', 'enforce', false],
+    ];
+    for (const [spec, rule, mode, blocks] of table) {
+      it(`spec ${spec ?? '-'}, rule ${rule ?? '-'}, --mode ${mode ?? '-'}: ${blocks ? 'blocks' : 'reports'}`, () => {
+        const text = policy(spec, rule);
+        expect(text.includes('validationFailureAction') || text.includes('failureAction') || (!spec && !rule)).toBe(true);
+        const r = run(['--packs=none', '--checks=policy', `--policy=${text}`, ...(mode ? [`--mode=${mode}`] : [])]);
+        const team = r.findings.filter((f) => f.rule === 'require-team-label/check-team');
+        expect(team.map((f) => [f.document?.name, f.result, f.enforce])).toEqual([['bad', 'fail', blocks]]);
+        expect(r.exitCode).toBe(blocks ? 1 : 0);
+      });
+    }
+
+    it("the error Helm shows names the policies' own failure action when --mode was not given", () => {
+      const r = run(['--packs=none', '--checks=policy', `--policy=${TEAM_POLICY}`]);
+      const msg = blockingMessage(r.findings, parseArgs([]).mode);
+      expect(msg).toContain("1 finding blocks this render (the policies' failure action is Enforce):");
+      expect(msg).toContain('require-team-label/check-team');
+      expect(msg).toContain('--mode=audit to report these without blocking');
+    });
   });
 
   it('--policy-b64 gives the same verdicts as --policy; several args and multi-document YAML are allowed', () => {

@@ -12,10 +12,12 @@
 //   only when they say something the user must know (the rule needs cluster data, or uses a
 //   feature not supported yet); "preconditions not met" and "conditional anchor not satisfied"
 //   mean the rule does not apply, so they are dropped like passes.
-// - `--mode=audit` (the default): nothing blocks, whatever the policies say.
-//   `--mode=enforce`: every fail/error blocks, unless the rule's failure action
-//   (validate.failureAction, else spec.validationFailureAction/failureAction) is Audit.
-//   The built-in packs set no failure action, so `--mode` alone decides for them.
+// - No `--mode`: a fail/error blocks only when the rule's own failure action
+//   (validate.failureAction, else spec.validationFailureAction/failureAction; for
+//   ValidatingPolicy, validationActions with Deny) is Enforce — the policy says what Kyverno's
+//   admission would do. The built-in packs set no failure action, so they only report.
+//   `--mode=audit`: nothing blocks, whatever the policies say.
+//   `--mode=enforce`: every fail/error blocks, unless the rule's failure action is Audit.
 
 import { defaultOptions, type WardenOptions } from '../../args';
 import { PACKS, REGISTRY_POLICY, withAllowedRegistries, type LoadedPolicy } from '../../packs';
@@ -169,7 +171,7 @@ function withoutExcludedRules(p: LoadedPolicy, excludeRules: readonly string[]):
 export function runPolicies(
   set: PolicySet,
   documents: readonly SourceDocument[],
-  options: Pick<WardenOptions, 'mode' | 'excludeRules'> & Partial<Pick<WardenOptions, 'mutate'>>,
+  options: Pick<WardenOptions, 'mode' | 'excludeRules'> & Partial<Pick<WardenOptions, 'mutate' | 'modeGiven'>>,
   skipDocuments?: ReadonlySet<number>,
 ): CheckResult {
   const result = emptyResult();
@@ -211,7 +213,7 @@ export function runPolicies(
           check: 'policy',
           rule: r.rule === '' ? p.name : `${p.name}/${r.rule}`,
           result: r.status === 'fail' ? 'fail' : r.status === 'error' ? 'error' : 'skip',
-          enforce: options.mode === 'enforce' && action !== 'audit' && r.status !== 'skip',
+          enforce: r.status !== 'skip' && blocks(action, options),
           message: shortMessage(r),
           document: ref,
         };
@@ -224,6 +226,12 @@ export function runPolicies(
     }
   }
   return result;
+}
+
+/** Whether a failing rule with this failure action blocks the render (see the header). */
+function blocks(action: 'audit' | 'enforce' | undefined, options: Pick<WardenOptions, 'mode'> & Partial<Pick<WardenOptions, 'modeGiven'>>): boolean {
+  if (options.mode === 'enforce') return action !== 'audit';
+  return !options.modeGiven && action === 'enforce';
 }
 
 /**

@@ -325,12 +325,16 @@ spec:
   containers: [{name: c, image: nginx}]
 `;
 
-  it('reports ValidatingPolicy and validate.cel findings, and Deny blocks in enforce mode', () => {
+  it('reports ValidatingPolicy and validate.cel findings; Deny blocks unless --mode=audit', () => {
     const args = ['--checks=policy', '--packs=none', `--policy=${policyYaml}`];
-    const audit = runWarden(manifests, parseArgs(args));
+    const audit = runWarden(manifests, parseArgs([...args, '--mode=audit']));
     const found = audit.findings.filter((f) => f.check === 'policy').map((f) => `${f.rule} ${f.result} ${f.message}`);
     expect(found).toEqual(['no-host-pid/autogen fail hostPID is not allowed in web', 'cel-labels/autogen-need-team fail a team label is required']);
     expect(audit.exitCode).toBe(0);
+    // without --mode, the ValidatingPolicy's validationActions [Deny] decide, as in Kyverno
+    const byPolicy = runWarden(manifests, parseArgs(args));
+    expect(byPolicy.exitCode).toBe(1);
+    expect(byPolicy.findings.filter((f) => f.enforce).map((f) => f.rule)).toEqual(['no-host-pid/autogen']);
     const enforce = runWarden(manifests, parseArgs([...args, '--mode=enforce']));
     expect(enforce.exitCode).toBe(1);
     expect(enforce.findings.filter((f) => f.enforce).map((f) => f.rule)).toEqual(['no-host-pid/autogen']);
