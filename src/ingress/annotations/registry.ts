@@ -164,7 +164,7 @@ const authTls: Row[] = [
     'P Gateway frontend TLS validation, per Gateway and port', 'P provider; failures end the handshake instead of a 400', 'P `client-ca` in the ConfigMap (all hosts)', CLIENT_AUTH_GLOBAL],
   ['auth-tls-verify-client', 'enum:on|off|optional|optional_no_ca', 'M', 'on (default), off, optional or optional_no_ca', 'how strictly client certificates are required',
     'P validation mode AllowValidOnly or AllowInsecureFallback; nothing for optional_no_ca', 'P provider', 'P `client-crt-optional` in the ConfigMap', CLIENT_AUTH_GLOBAL],
-  ['auth-tls-verify-depth', 'int', 'L', 'integer, default 1', 'maximum client chain depth', NONE, 'P provider accepts it; Go imposes no depth limit', NONE, CLIENT_AUTH_GLOBAL],
+  ['auth-tls-verify-depth', 'int', 'L', 'integer, default 1', 'maximum client chain depth', NONE, 'P documented for the provider, which does not parse it (annotations.go); Go imposes no depth limit', NONE, CLIENT_AUTH_GLOBAL],
   ['auth-tls-error-page', 'url', 'H', 'URL', 'redirect target when the client certificate fails', NONE, NONE, NONE, CLIENT_AUTH_GLOBAL],
   ['auth-tls-pass-certificate-to-upstream', 'bool', 'L', 'boolean, default false', 'the client certificate goes to the backend in a header',
     NONE, 'F provider', 'N no documented counterpart', CLIENT_AUTH_GLOBAL],
@@ -191,7 +191,7 @@ const NO_COOKIE_ATTR = 'N sessionPersistence has no such cookie attribute';
 const affinity: Row[] = [
   ['affinity', 'enum:cookie', 'L', 'cookie', 'sticky sessions through a cookie',
     'P experimental sessionPersistence type Cookie', 'F provider', 'P `cookie-persistence` on the Service or ConfigMap', 'F Routes are sticky unless cookies are disabled'],
-  ['affinity-mode', 'enum:balanced|persistent', 'M', 'balanced (default) or persistent', 'whether sessions move when endpoints are added', NONE, 'P provider, persistent behaviour only', NONE, NONE],
+  ['affinity-mode', 'enum:balanced|persistent', 'M', 'balanced (default) or persistent', 'whether sessions move when endpoints are added', NONE, 'P documented for the provider, which does not parse it (annotations.go); Traefik\'s sticky cookies behave as persistent', NONE, NONE],
   ['affinity-canary-behavior', 'enum:sticky|legacy', 'L', 'sticky (default) or legacy', 'whether canary sessions stay on the canary', NONE, 'P provider, sticky behaviour only', NONE, NONE],
   ['session-cookie-name', 'string', 'M', 'string, default INGRESSCOOKIE', 'the affinity cookie\'s name',
     'P experimental sessionPersistence.sessionName', 'F provider', 'P the `cookie-persistence` value', 'F `router.openshift.io/cookie_name`'],

@@ -47,7 +47,11 @@ export class Notes {
     const n: Notification = { severity, code, message: ing === undefined ? message : `Ingress ${ingressLabel(ing.id)}: ${message}` };
     if (ing !== undefined) n.ingress = ing.id;
     if (annotation !== undefined) n.annotation = annotation.indexOf('/') >= 0 ? annotation : NGINX_PREFIX + annotation;
-    const key = `${n.severity} ${n.code} ${ing?.id.index ?? ''} ${n.message}`;
+    this.push(n);
+  }
+  /** A notification built elsewhere (message already names the Ingress). */
+  push(n: Notification): void {
+    const key = `${n.severity} ${n.code} ${n.ingress?.index ?? ''} ${n.message}`;
     if (this.seen.has(key)) return; // one note per Ingress, however many objects repeat it
     this.seen.add(key);
     this.list.push(n);
@@ -68,6 +72,10 @@ export function reportUntranslated(notes: Notes, ing: IngressModel, target: Targ
     if (translated.has(a.canonical)) continue;
     if (ing.features.canary !== undefined && spec.area !== 'canary' && spec.area !== 'affinity' && a.canonical !== 'load-balance' && a.canonical !== 'upstream-hash-by') continue;
     if (a.value === undefined) continue; // invalid or empty: already reported
+    if (a.canonical === 'proxy-body-size' && a.value === 0) {
+      notes.add('info', 'body-size', ing, `${a.key} "${a.raw}" means no limit in ingress-nginx; ${targetName} sets no request body limit of its own either, so bodies stay unlimited (nothing to translate)`, a.key);
+      continue;
+    }
     const m = targetMapping(spec, target);
     const failsOpen = ACCESS_CONTROL.indexOf(a.canonical) >= 0;
     const open = failsOpen ? ' Leaving it out removes access control: requests ingress-nginx refused would now be served.' : '';
@@ -229,4 +237,61 @@ export function ingressCopy(ing: IngressModel, name: string, className: string |
 /** Whole seconds → HAProxy/OpenShift time with an explicit unit (a bare number would mean milliseconds). */
 export function haproxyTime(seconds: number): string {
   return `${seconds}s`;
+}
+
+/**
+ * The registry promises that approximations are always reported. For each annotation of
+ * `ing` the emitter translated (`translated`) whose registry mapping for `target` is partial
+ * and that no note already names, an info note with the registry's difference. Emitters
+ * call it once all their notes exist.
+ */
+export function approximationNotes(existing: readonly Notification[], ing: IngressModel, target: TargetId, targetName: string, translated: ReadonlySet<string>): Notification[] {
+  const out: Notification[] = [];
+  for (const a of ing.annotations) {
+    const spec = lookupAnnotation(a.name);
+    if (spec === undefined || spec.value === 'snippet' || a.value === undefined || !translated.has(a.canonical)) continue;
+    if (ing.features.canary !== undefined && spec.area !== 'canary' && spec.area !== 'affinity' && a.canonical !== 'load-balance' && a.canonical !== 'upstream-hash-by') continue;
+    const m = targetMapping(spec, target);
+    if (m.level !== 'partial') continue;
+    if (existing.some((n) => n.ingress?.index === ing.id.index && n.annotation === a.key)) continue;
+    out.push({
+      severity: 'info',
+      code: 'approximated',
+      ingress: ing.id,
+      annotation: a.key,
+      message: `Ingress ${ingressLabel(ing.id)}: ${a.key} "${a.raw}" is translated as an approximation (${targetName}: ${m.note})`,
+    });
+  }
+  return out;
+}
+
+/**
+ * backend-protocol values no target can speak. FCGI: ingress-nginx used fastcgi_pass, and a
+ * FastCGI backend cannot answer the plain HTTP every target would send (error: the Ingress is
+ * not rewritten). AUTO_HTTP: ingress-nginx reached the backend with the client's scheme
+ * ($scheme://); the targets always use plain HTTP. Undefined for the other values.
+ */
+export function backendProtocolNote(ing: IngressModel, targetName: string): Notification | undefined {
+  const proto = ing.features.backendProtocol;
+  const key = ing.annotations.find((a) => a.canonical === 'backend-protocol')?.key ?? NGINX_PREFIX + 'backend-protocol';
+  const label = `Ingress ${ingressLabel(ing.id)}`;
+  if (proto === 'FCGI') {
+    return {
+      severity: 'error',
+      code: 'not-translated',
+      ingress: ing.id,
+      annotation: key,
+      message: `${label}: backend-protocol FCGI has no ${targetName} equivalent: ingress-nginx spoke FastCGI to the backend (fastcgi_pass), ${targetName} would send it plain HTTP, which a FastCGI backend cannot answer. Put an HTTP server in front of the FastCGI process; the Ingress is not rewritten`,
+    };
+  }
+  if (proto === 'AUTO_HTTP') {
+    return {
+      severity: 'warning',
+      code: 'approximated',
+      ingress: ing.id,
+      annotation: key,
+      message: `${label}: backend-protocol AUTO_HTTP has no ${targetName} equivalent: ingress-nginx reached the backend with the client's scheme (HTTPS for requests that came over HTTPS, HTTP otherwise); ${targetName} uses plain HTTP for every request, so requests that arrived over HTTPS reach the backend unencrypted`,
+    };
+  }
+  return undefined;
 }

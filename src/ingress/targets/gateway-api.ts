@@ -18,7 +18,7 @@ import type {
 } from '../model';
 import { ingressLabel } from '../model';
 import type { UrlParts } from '../annotations/types';
-import { annotationValue } from './common';
+import { annotationValue, approximationNotes, backendProtocolNote } from './common';
 
 export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
 
@@ -165,6 +165,8 @@ class Emitter {
       objects.push(this.policies.get(key)!.obj);
       origins.push(this.policies.get(key)!.origins);
     }
+    const translated = new Set(GATEWAY_API_TRANSLATED.filter((n) => GATEWAY_API_REPORTED_ONLY.indexOf(n) < 0));
+    for (const ing of sorted) this.notes.push(...approximationNotes(this.notes, ing, 'gateway-api', 'Gateway API', translated));
     return { objects, notifications: this.notes, origins };
   }
 
@@ -199,7 +201,11 @@ class Emitter {
     }
     if (f.timeouts !== undefined) {
       const max = Math.max(f.timeouts.connect ?? 0, f.timeouts.send ?? 0, f.timeouts.read ?? 0);
-      this.note('warning', 'approximated', ing, `Ingress ${ingressLabel(ing.id)}: proxy-connect/send/read-timeout are nginx idle timers per operation (seconds); Gateway API has only total deadlines, so warden sets timeouts.request to ${goDuration(max * 10)} (10 × the largest, as ingress2gateway does): requests slower than that in total now fail, and a stalled upstream is detected later than after ${max}s`);
+      // One note per timeout annotation set, so that each is named.
+      for (const a of ing.annotations) {
+        if (['proxy-connect-timeout', 'proxy-send-timeout', 'proxy-read-timeout'].indexOf(a.canonical) < 0 || a.value === undefined) continue;
+        this.note('warning', 'approximated', ing, `Ingress ${ingressLabel(ing.id)}: ${a.key} "${a.raw}": proxy-connect/send/read-timeout are nginx idle timers per operation (seconds); Gateway API has only total deadlines, so warden sets timeouts.request to ${goDuration(max * 10)} (10 × the largest, as ingress2gateway does): requests slower than that in total now fail, and a stalled upstream is detected later than after ${max}s`, a.key);
+      }
     }
     if (f.connectionProxyHeader !== undefined) {
       this.note('warning', 'approximated', ing, `Ingress ${ingressLabel(ing.id)}: connection-proxy-header becomes a RequestHeaderModifier setting Connection: ${f.connectionProxyHeader}; Connection is hop-by-hop, and implementations may drop or reject it`, 'nginx.ingress.kubernetes.io/connection-proxy-header');
@@ -214,10 +220,8 @@ class Emitter {
       this.note('info', 'no-effect', ing, `Ingress ${ingressLabel(ing.id)}: x-forwarded-prefix has no effect without rewrite-target in ingress-nginx; nothing is emitted`, 'nginx.ingress.kubernetes.io/x-forwarded-prefix');
     }
     this.newerNotes(ing);
-    const proto = f.backendProtocol;
-    if (proto === 'AUTO_HTTP' || proto === 'FCGI') {
-      this.note('warning', 'not-translated', ing, `Ingress ${ingressLabel(ing.id)}: backend-protocol ${proto} has no Gateway API equivalent; the backend is reached over plain HTTP`, 'nginx.ingress.kubernetes.io/backend-protocol');
-    }
+    const proto = backendProtocolNote(ing, 'Gateway API');
+    if (proto !== undefined) this.notes.push(proto);
   }
 
   /** Notes for the annotations translated since the first version (task: the 16 "not translated yet"). */
@@ -236,6 +240,10 @@ class Emitter {
     const tlsSecret = annotationValue<{ name: string }>(ing, 'auth-tls-secret');
     if (tlsSecret !== undefined) {
       this.note('error', 'not-translated', ing, `${label}: auth-tls-secret (client certificates required for this host) has no per-host Gateway API form: spec.tls.frontend validates per Gateway port, so it would apply to every host on port 443 of Gateway ${this.gatewayName}; set it there by hand if that is acceptable. Leaving it out removes access control.`, key('auth-tls-secret'));
+    }
+    const verifyClient = annotationValue<string>(ing, 'auth-tls-verify-client');
+    if (verifyClient !== undefined && verifyClient !== 'off') {
+      this.note('error', 'not-translated', ing, `${label}: auth-tls-verify-client "${verifyClient}" is not translated: it qualifies auth-tls-secret, whose client-certificate check has no per-host Gateway API form (spec.tls.frontend validation modes AllowValidOnly / AllowInsecureFallback apply per Gateway port). Leaving it out removes access control.`, key('auth-tls-verify-client'));
     }
     const retryWanted = has('proxy-next-upstream') || has('proxy-next-upstream-tries');
     if (retryWanted && !exp) this.note('warning', 'experimental-only', ing, `${label}: proxy-next-upstream / -tries map to HTTPRoute retry, which is in Gateway API's experimental channel only; pass --gateway-experimental to emit it`, key(has('proxy-next-upstream') ? 'proxy-next-upstream' : 'proxy-next-upstream-tries'));
@@ -663,7 +671,14 @@ class Emitter {
     if (t.name === undefined) missing.push('proxy-ssl-name is not set (the hostname to verify)');
     const key = ing.id.namespace + '/' + b.name;
     if (missing.length > 0) {
-      this.note('warning', 'backend-tls', ing, `Ingress ${ingressLabel(ing.id)}: backend-protocol ${f.backendProtocol} to Service ${b.name} is not translated into a BackendTLSPolicy: ${missing.join('; ')}. The Gateway will talk plain HTTP to the backend unless you add one`, 'nginx.ingress.kubernetes.io/backend-protocol');
+      const message = `Ingress ${ingressLabel(ing.id)}: backend-protocol ${f.backendProtocol} to Service ${b.name} is not translated into a BackendTLSPolicy: ${missing.join('; ')}. The Gateway will talk plain HTTP to the backend unless you add one`;
+      this.note('warning', 'backend-tls', ing, message, 'nginx.ingress.kubernetes.io/backend-protocol');
+      // The proxy-ssl-* annotations that are set go unused too: each is named.
+      for (const a of ing.annotations) {
+        if (a.canonical.slice(0, 10) === 'proxy-ssl-' && a.value !== undefined && !this.notes.some((n) => n.ingress?.index === ing.id.index && n.annotation === a.key && n.code === 'backend-tls')) {
+          this.note('warning', 'backend-tls', ing, message, a.key);
+        }
+      }
       return;
     }
     if (this.policies.has(key)) return;

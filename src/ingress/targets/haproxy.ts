@@ -9,6 +9,8 @@ import type { TargetId } from '../annotations/index';
 import type { IngressModel, ParsedIngresses } from '../model';
 import {
   annotationValue,
+  approximationNotes,
+  backendProtocolNote,
   haproxyTime,
   hasRegexSyntax,
   ingressCopy,
@@ -60,10 +62,11 @@ export function emitHaproxy(parsed: ParsedIngresses, options: HaproxyOptions = {
     for (const r of ing.rules) if (r.host !== '' && aliases.length > 0) extra.set(r.host, aliases.filter((h) => !ing.rules.some((x) => x.host === h)));
     objects.push({ obj: ingressCopy(ing, ing.id.name + suffix, className, a, v1Spec(ing, extra)), origins: [ing] });
   }
+  const approximations = sortIngresses(parsed.ingresses).flatMap((ing) => approximationNotes(notes.list, ing, TARGET, 'HAProxy', HAPROXY_TRANSLATED));
   return {
     objects: objects.map((o) => o.obj),
     origins: objects.map((o) => o.origins),
-    notifications: notes.list,
+    notifications: notes.list.concat(approximations),
     kept: new Set(),
     serviceAnnotations: svc,
     label: 'an HAProxy Ingress',
@@ -129,6 +132,8 @@ function translate(ing: IngressModel, notes: Notes, regexMode: boolean, svc: Ser
   const proto = f.backendProtocol;
   if (proto === 'HTTPS' || proto === 'GRPCS') set('server-ssl', 'true');
   if (proto === 'GRPC' || proto === 'GRPCS') set('server-proto', 'h2');
+  const protoNote = backendProtocolNote(ing, 'the HAProxy Kubernetes Ingress Controller');
+  if (protoNote !== undefined) notes.push(protoNote);
   const btls = f.backendTls;
   if (btls?.secret !== undefined) {
     const ref = `${btls.secret.namespace ?? ing.id.namespace}/${btls.secret.name}`;

@@ -15,6 +15,8 @@ import type { TargetId } from '../annotations/index';
 import type { Backend, IngressModel, ParsedIngresses, PathRule } from '../model';
 import {
   annotationValue,
+  approximationNotes,
+  backendProtocolNote,
   haproxyTime,
   hasRegexSyntax,
   Notes,
@@ -91,6 +93,7 @@ export function emitOpenshift(parsed: ParsedIngresses, options: OpenshiftOptions
     }
   }
   out.sort((a, b) => (a.obj.metadata.namespace + '/' + a.obj.metadata.name < b.obj.metadata.namespace + '/' + b.obj.metadata.name ? -1 : 1));
+  for (const ing of sorted) for (const n of approximationNotes(notes.list, ing, TARGET, 'OpenShift', OPENSHIFT_TRANSLATED)) notes.push(n);
   return { objects: out.map((o) => o.obj), origins: out.map((o) => o.origins), notifications: notes.list, kept: new Set(), serviceAnnotations: [], label: 'OpenShift Routes' };
 }
 
@@ -102,6 +105,12 @@ function routeAnnotations(ing: IngressModel, notes: Notes): Record<string, strin
   a[H + 'timeout'] = haproxyTime(server);
   if (t?.read !== undefined || t?.send !== undefined) {
     notes.add('info', 'timeout', ing, `proxy-read/send-timeout (seconds, idle between reads/writes) → ${H}timeout "${haproxyTime(server)}" (server inactivity; the router would read a bare number as milliseconds)`, t?.read !== undefined ? 'proxy-read-timeout' : 'proxy-send-timeout');
+  }
+
+  const protoNote = backendProtocolNote(ing, 'an OpenShift Route');
+  if (protoNote !== undefined) notes.push(protoNote);
+  if (f.backendProtocol === 'GRPCS') {
+    notes.add('warning', 'approximated', ing, 'backend-protocol GRPCS: a reencrypt Route reaches the backend over TLS, but the router speaks HTTP/2 to it (which gRPC needs) only when HTTP/2 is enabled on the IngressController and the backend offers h2 in ALPN; otherwise gRPC calls fail', 'backend-protocol');
   }
 
   const allow = f.allowSourceRange;

@@ -20,6 +20,8 @@ import { lookupAnnotation, targetMapping, type TargetId } from '../annotations/i
 import type { Backend, IngressModel, ParsedIngresses, PathRule, Related } from '../model';
 import {
   annotationValue,
+  approximationNotes,
+  backendProtocolNote,
   goCaptures,
   ingressCopy,
   Notes,
@@ -87,6 +89,16 @@ export const TRAEFIK_TRANSLATED: ReadonlySet<string> = new Set([
 /** Entries of TRAEFIK_TRANSLATED that are only reported with their exact reason (no CRD field). */
 export const TRAEFIK_REPORTED_ONLY: readonly string[] = ['proxy-send-timeout'];
 
+/**
+ * Rows the registry calls faithful for Traefik (true of the kubernetesIngressNGINX provider,
+ * when the Ingress is kept) that warden's Middleware / IngressRoute translation carries only
+ * approximately, always with a finding naming the difference.
+ */
+export const TRAEFIK_TRANSLATED_APPROXIMATED: readonly string[] = [
+  'app-root', 'permanent-redirect', 'permanent-redirect-code', 'temporal-redirect', 'temporal-redirect-code',
+  'proxy-read-timeout', 'auth-secret', 'auth-secret-type', 'auth-tls-pass-certificate-to-upstream',
+];
+
 export interface TraefikOptions {
   mode?: 'report' | 'rewrite' | 'both';
   traefikOutput?: 'middlewares' | 'ingressroute';
@@ -141,6 +153,11 @@ class TraefikEmitter {
       const kb = b.obj.kind + '/' + b.obj.metadata.namespace + '/' + b.obj.metadata.name;
       return ka < kb ? -1 : ka > kb ? 1 : 0;
     });
+    const translated = new Set(Array.from(TRAEFIK_TRANSLATED).filter((n) => TRAEFIK_REPORTED_ONLY.indexOf(n) < 0));
+    for (const ing of sorted) {
+      if (this.kept.has(ing)) continue;
+      for (const n of approximationNotes(this.notes.list, ing, TARGET, 'Traefik', translated)) this.notes.push(n);
+    }
     return {
       objects: order.map((o) => o.obj),
       origins: order.map((o) => o.origins),
@@ -180,10 +197,15 @@ class TraefikEmitter {
         this.notes.add('warning', 'approximated', ing, 'proxy-http-version "1.0" is ignored by the provider; Traefik talks HTTP/1.1 to the backend', a.key);
       }
     }
+    // backend-protocol: the provider speaks HTTP, HTTPS and h2c (GRPC) as ingress-nginx did;
+    // FCGI and AUTO_HTTP become plain HTTP (parseBackendProtocol), reported with the difference.
+    const protoNote = backendProtocolNote(ing, "Traefik's kubernetesIngressNGINX provider");
+    if (protoNote !== undefined) this.notes.push(protoNote);
     // The registry's Traefik "partial" rows are the provider's documented differences.
     for (const a of ing.annotations) {
       const spec = lookupAnnotation(a.name);
       if (spec === undefined || a.value === undefined || spec.value === 'snippet') continue;
+      if (a.canonical === 'backend-protocol') continue; // above
       const m = targetMapping(spec, TARGET);
       if (m.level === 'partial') this.notes.add('warning', 'approximated', ing, `${a.key} behaves differently under Traefik: ${m.note}`, a.key);
     }
@@ -250,7 +272,10 @@ class TraefikEmitter {
       }
       const permanent = r.code === 301 || r.code === 308;
       add('redirect', { redirectRegex: { permanent, regex: '.*', replacement: r.raw.trim() } });
-      this.notes.add('warning', 'redirect-status', ing, `${r.kind}-redirect answers ${r.code} in ingress-nginx; a Traefik redirectRegex (permanent: ${permanent}) answers ${permanent ? '301 to GET and 308' : '302 to GET and 307'} to other methods`, `${r.kind}-redirect`);
+      const status = `${r.kind}-redirect answers ${r.code} in ingress-nginx; a Traefik redirectRegex (permanent: ${permanent}) answers ${permanent ? '301 to GET and 308' : '302 to GET and 307'} to other methods`;
+      this.notes.add('warning', 'redirect-status', ing, status, `${r.kind}-redirect`);
+      const codeKey = annotationKey(ing, `${r.kind}-redirect-code`);
+      if (codeKey !== undefined) this.notes.add('warning', 'redirect-status', ing, `${codeKey}: ${status}; Traefik cannot send a chosen status code`, codeKey);
     }
     if (f.appRoot !== undefined) {
       add('app-root', { redirectRegex: { regex: '^(https?://[^/]+)/(\\?.*)?$', replacement: '${1}' + f.appRoot } });
@@ -303,7 +328,10 @@ class TraefikEmitter {
       if (realm !== undefined) spec.realm = realm;
       add(authType === 'digest' ? 'digest-auth' : 'basic-auth', authType === 'digest' ? { digestAuth: spec } : { basicAuth: spec });
       const layout = annotationValue<string>(ing, 'auth-secret-type') ?? 'auth-file';
-      this.notes.add('warning', 'secret-format', ing, `Secret ${authSecret.name}: ingress-nginx reads ${layout === 'auth-map' ? 'one key per user (auth-map)' : 'an htpasswd file under key "auth"'}; Traefik reads htpasswd lines under key "users" (or a kubernetes.io/basic-auth Secret): add that key, or every request is refused`, 'auth-secret');
+      const format = `Secret ${authSecret.name}: ingress-nginx reads ${layout === 'auth-map' ? 'one key per user (auth-map)' : 'an htpasswd file under key "auth"'}; Traefik reads htpasswd lines under key "users" (or a kubernetes.io/basic-auth Secret): add that key, or every request is refused`;
+      this.notes.add('warning', 'secret-format', ing, format, 'auth-secret');
+      const layoutKey = annotationKey(ing, 'auth-secret-type');
+      if (layoutKey !== undefined) this.notes.add('warning', 'secret-format', ing, `auth-secret-type ${layout}: ${format}`, layoutKey);
     } else if (authType !== undefined) {
       this.notes.add('error', 'auth-incomplete', ing, 'auth-type is set without auth-secret; ingress-nginx then refuses the Ingress\'s auth config, and warden does not guess', 'auth-type');
     }
@@ -367,6 +395,8 @@ class TraefikEmitter {
 
     // Backend: scheme, TLS to the backend, timeouts, stickiness.
     const proto = f.backendProtocol;
+    const protoNote = backendProtocolNote(ing, 'Traefik');
+    if (protoNote !== undefined) this.notes.push(protoNote);
     if (proto === 'HTTPS' || proto === 'GRPCS') t.service.scheme = 'https';
     else if (proto === 'GRPC') t.service.scheme = 'h2c';
     const st: Rec = {};
@@ -681,4 +711,10 @@ class TraefikEmitter {
 function annotationRaw(ing: IngressModel, canonical: string): string | undefined {
   const a = ing.annotations.find((x) => x.name === canonical) ?? ing.annotations.find((x) => x.canonical === canonical);
   return a === undefined || a.value === undefined ? undefined : a.raw;
+}
+
+/** The key of a valid annotation by canonical name, as written on the Ingress. */
+function annotationKey(ing: IngressModel, canonical: string): string | undefined {
+  const a = ing.annotations.find((x) => x.name === canonical) ?? ing.annotations.find((x) => x.canonical === canonical);
+  return a === undefined || a.value === undefined ? undefined : a.key;
 }

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANNOTATIONS, targetCounts } from '../../../src/ingress/annotations/index';
-import { coverage, coverageTable } from '../../../src/ingress/summary';
+import { coverage, coverageTable, traefikPaths } from '../../../src/ingress/summary';
 
 const DOC = join(__dirname, '..', '..', '..', 'docs', 'ingress.md');
 const doc = readFileSync(DOC, 'utf8');
@@ -30,5 +30,18 @@ describe('docs/ingress.md', () => {
       expect(c.emitted).toBeLessThanOrEqual(c.faithful + c.approximated);
       expect(c.emitted).toBeGreaterThan(0);
     }
+  });
+
+  it('the two Traefik paths each account for every row, and share the rows with no equivalent', () => {
+    const t = targetCounts('traefik');
+    for (const p of traefikPaths()) {
+      expect(p.faithful + p.approximated + p.elsewhere + p.unsupported).toBe(ANNOTATIONS.length);
+      expect(p.unsupported).toBe(t.none);
+    }
+    const [kept, translated] = traefikPaths();
+    // The registry's faithful Traefik rows are the provider's; the translation carries fewer.
+    expect(kept.faithful).toBe(t.faithful);
+    expect(translated.faithful).toBeLessThan(kept.faithful);
+    expect(doc).toContain('Middleware / IngressRoute translation');
   });
 });

@@ -15,10 +15,12 @@ import { describe, expect, it } from 'vitest';
 import { parseIngresses } from '../../../src/ingress/parse';
 import { emitGatewayApi } from '../../../src/ingress/targets/gateway-api';
 import { listCases, loadCase, loadYamlDocs } from './corpus-helpers';
+import { renderFixtureChart } from './fixture-chart';
 import { validate } from './schema-validate';
 
 type Schema = Record<string, any>;
 const here = dirname(fileURLToPath(import.meta.url));
+const CHART = resolve(here, '../../../charts-fixtures/ingress-nginx-app');
 const CORPUS = process.env.WARDEN_INGRESS_CORPUS ?? resolve(here, '../../../../shared/corpus/ingress-nginx');
 const CRDS =
   process.env.WARDEN_GATEWAY_API_CRDS ??
@@ -75,6 +77,31 @@ describe.skipIf((!existsSync(CRDS) || !existsSync(CORPUS)) && process.env.WARDEN
     }
     expect(count).toBeGreaterThan(200);
     expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!existsSync(CRDS) && process.env.WARDEN_E2E_REQUIRE_ARTEFACTS !== '1')('gateway-api output for the ingress-nginx-app fixture chart against the CRD schemas', () => {
+  it('every object emitted for the chart (standard channel, and experimental with --gateway-experimental) is valid', () => {
+    const input = renderFixtureChart(CHART);
+    expect(input.filter((o) => (o as Schema).kind === 'Ingress')).toHaveLength(4);
+    for (const [dir, experimental] of [[CRDS, false], [join(dirname(CRDS), 'experimental'), true]] as const) {
+      if (experimental && !existsSync(dir)) continue;
+      const schemas = loadSchemas(dir);
+      const objs = emitGatewayApi(parseIngresses(input), { experimental, gatewayName: 'shop-gw' }).objects;
+      expect(new Set(objs.map((o) => o.kind))).toEqual(new Set(['Gateway', 'HTTPRoute']));
+      const problems: string[] = [];
+      for (const obj of objs) {
+        const [group, version] = obj.apiVersion.split('/');
+        const schema = schemas.get(`${group}/${version}/${obj.kind}`);
+        if (schema === undefined) {
+          problems.push(`no schema for ${obj.apiVersion} ${obj.kind}`);
+          continue;
+        }
+        const { metadata: _m, ...rest } = obj;
+        validate(rest, schema, `${obj.kind}/${obj.metadata.name}`, problems);
+      }
+      expect(problems).toEqual([]);
+    }
   });
 });
 
