@@ -69,6 +69,8 @@ export interface CheckIo {
   stderr: (s: string) => void;
   /** Is stdout a terminal (for --color=auto)? */
   isTTY?: boolean;
+  /** Is stderr a terminal (the progress line; --color=auto for a report on stderr)? */
+  stderrTTY?: boolean;
   env?: Record<string, string | undefined>;
   cwd?: string;
 }
@@ -320,10 +322,13 @@ function templateLocator(chartDir: string): (f: Finding) => number | undefined {
   };
 }
 
-/** A one-line status on stderr while Helm and the plugin run, only when stderr is a terminal. */
-function progressLine(io: CheckIo): (msg: string) => void {
+/**
+ * A one-line status on stderr while Helm, the cluster reads and the plugin run, only when stderr is
+ * a terminal (and not in CI, nor with TERM=dumb). `progress('')` clears it; call it before printing.
+ */
+export function progressLine(io: Pick<CheckIo, 'stderr' | 'stderrTTY' | 'env'>): (msg: string) => void {
   const env = io.env ?? process.env;
-  const on = io.isTTY !== undefined && process.stderr.isTTY === true && !env.CI && env.TERM !== 'dumb';
+  const on = io.stderrTTY === true && !env.CI && env.TERM !== 'dumb';
   let shown = false;
   return (msg) => {
     if (!on || (msg === '' && !shown)) return;
@@ -338,7 +343,7 @@ function useColor(o: CheckOptions, io: CheckIo, toStderr: boolean): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
   if (env.TERM === 'dumb') return false;
-  return toStderr ? process.stderr.isTTY === true : io.isTTY === true;
+  return toStderr ? io.stderrTTY === true : io.isTTY === true;
 }
 
 export async function checkCommand(args: readonly string[], io: CheckIo): Promise<number> {

@@ -6,7 +6,7 @@
 // `--policy-b64` (each file checked first, so errors name the file and line).
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
 import { INGRESS_TARGETS, parseArgs, UsageError, USAGE } from '../args';
 import { isUserPolicyKind, parsePolicyText, PolicyInputError } from '../checks/policy/delivery';
@@ -326,6 +326,42 @@ export function resolveArgs(opts: { cliArgs: readonly string[]; policyPaths: rea
   return { pluginArgs: [...(config?.args ?? []), ...policyArgs(files), ...opts.cliArgs], config, policyFiles: files, skipped };
 }
 
+/**
+ * Where a command looks for `.warden.yaml`, as `warden check` does: the first chart directory among
+ * its inputs (a directory, or a Chart.yaml), else the current directory (rendered files, stdin, .tgz).
+ */
+export function configStart(inputs: readonly string[], cwd: string): string {
+  for (const input of inputs) {
+    if (input === '-' || input.endsWith('.tgz')) continue;
+    const full = resolve(cwd, input);
+    if (basename(full) === 'Chart.yaml') return dirname(full);
+    try {
+      if (statSync(full).isDirectory()) return full;
+    } catch {
+      // not there: the command names the problem when it reads its inputs
+    }
+  }
+  return cwd;
+}
+
+/**
+ * The `.warden.yaml` of a command that reads settings but no policies (`warden ownership`,
+ * `snapshot`, `ingress`): `configFile`, else the one found from configStart(); none with noConfig.
+ * Throws ConfigError for an unreadable or invalid file.
+ */
+export function commandConfig(opts: { inputs: readonly string[]; cwd: string; configFile?: string; noConfig?: boolean }): WardenConfig | undefined {
+  if (opts.noConfig) return undefined;
+  const file = opts.configFile !== undefined ? resolve(opts.cwd, opts.configFile) : findConfig(configStart(opts.inputs, opts.cwd));
+  return file === undefined ? undefined : loadConfig(file);
+}
+
+/** The value a configuration gives a plugin option (`ingress-target`, `take-ownership`), if any. */
+export function configSetting(config: WardenConfig | undefined, option: string): string | undefined {
+  let value: string | undefined;
+  for (const a of config?.args ?? []) if (a.startsWith(`--${option}=`)) value = a.slice(option.length + 3);
+  return value;
+}
+
 // --- `warden config` ----------------------------------------------------------------------
 
 export const CONFIG_HELP = `warden config — the .warden.yaml configuration, shared by the CLI and the Helm plugin
@@ -338,10 +374,11 @@ Usage:
   warden config validate [DIR] [--config FILE]
                         check the file (unknown keys and bad values are named with their line)
 
-The CLI (warden check, warden render) finds .warden.yaml in the chart directory (or the current
-directory for rendered manifests) or a parent, up to the repository root (the directory with
-.git). --config FILE picks one, --no-config ignores it. Options on the command line win over the
-file. The Helm plugin cannot read files: "warden config args" prints the same settings as
+The CLI (warden check, render, ownership, snapshot, ingress) finds .warden.yaml in the chart
+directory (or the current directory for rendered manifests) or a parent, up to the repository root
+(the directory with .git). --config FILE picks one, --no-config ignores it. Options on the command
+line win over the file. warden ownership takes the ownership: keys, warden snapshot
+ownership.upgrade, warden ingress the ingress: keys. The Helm plugin cannot read files: "warden config args" prints the same settings as
 --post-renderer-args (policy files become --policy-b64=…; one argument is limited to 128 KiB).
 
 Keys:
@@ -358,6 +395,11 @@ Example .warden.yaml:
     target: gateway-api
     mode: report
   failOn: error
+
+Examples:
+  warden config validate
+  warden config args charts/web
+  warden config args --config ci/.warden.yaml --format lines
 
 Exit codes: 0 ok, 2 usage error or invalid configuration.`;
 

@@ -14,7 +14,8 @@ import { lookupAnnotation, NGINX_PREFIX } from '../ingress/annotations/index';
 import { migrateIngresses, type IngressMode, type MigrateOptions } from '../ingress/migrate';
 import { readStream, type SourceDocument } from '../read/document';
 import type { Finding } from '../report/finding';
-import { classify, renderChart, type CheckIo } from './check';
+import { classify, progressLine, renderChart, type CheckIo } from './check';
+import { commandConfig, ConfigError, configSetting, type WardenConfig } from './config';
 
 export const INGRESS_HELP = `warden ingress — migration report for Ingresses with ingress-nginx annotations
 
@@ -33,8 +34,17 @@ Options:
   --gateway-experimental   gateway-api: also use experimental-channel fields
   --ingress-traefik middlewares|ingressroute  traefik: output kind (default middlewares)
   --ingress-new-class NAME traefik/haproxy: class of rewritten Ingresses
+  --config FILE            the .warden.yaml to use (default: found from the chart directory, or the
+                           current one, up to the repository root); --no-config: none. Its ingress:
+                           keys (target, mode, class, gateway, …) apply where no option is given
 Rendering a chart (helm template; Helm from --helm, $HELM or PATH):
   -f, --values FILE, --set K=V, --set-string, --set-json, --set-file, --release NAME, -n NS, --helm PATH
+
+Examples:
+  warden ingress ./charts/web --target gateway-api --gateway public
+  warden ingress ./charts/web --target traefik --output migrated.yaml
+  helm template web ./chart | warden ingress - --target haproxy --format json > ingress-report.json
+  warden ingress rendered.yaml --target openshift --mode both --output - > with-routes.yaml
 
 Exit codes: 0 all Ingresses migrate without errors, 1 some do not, 2 usage or input error.`;
 
@@ -52,16 +62,22 @@ interface IngressCliOptions {
   namespace?: string;
   helm?: string;
   help: boolean;
+  configFile?: string;
+  noConfig: boolean;
 }
 
 const HELM_VALUED = new Map([
   ['-f', '--values'], ['--values', '--values'], ['--set', '--set'], ['--set-string', '--set-string'],
   ['--set-json', '--set-json'], ['--set-file', '--set-file'], ['--kube-version', '--kube-version'],
 ]);
-const VALUED = new Set(['--target', '--mode', '--output', '--format', '--ingress-class', '--gateway', '--ingress-traefik', '--ingress-new-class', '--release', '--namespace', '-n', '--helm']);
+const VALUED = new Set(['--target', '--mode', '--output', '--format', '--ingress-class', '--gateway', '--ingress-traefik', '--ingress-new-class', '--release', '--namespace', '-n', '--helm', '--config']);
 
-export function parseIngressArgs(args: readonly string[]): IngressCliOptions {
-  const o: IngressCliOptions = { format: 'text', migrate: {}, helmArgs: [], help: false };
+/**
+ * Parses the command line. `config` gives the .warden.yaml for the input (found after parsing, as
+ * the input says where to look); its ingress: keys fill in what the command line leaves out.
+ */
+export function parseIngressArgs(args: readonly string[], config: (o: IngressCliOptions) => WardenConfig | undefined = () => undefined): IngressCliOptions {
+  const o: IngressCliOptions = { format: 'text', migrate: {}, helmArgs: [], help: false, noConfig: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -72,8 +88,13 @@ export function parseIngressArgs(args: readonly string[]): IngressCliOptions {
       if (value === undefined || value === '') throw new IngressUsage(`${key} needs a value`);
     }
     if (arg === '--help' || arg === '-h') o.help = true;
-    else if (arg === '--gateway-experimental') o.migrate.experimental = true;
-    else if (HELM_VALUED.has(key)) o.helmArgs.push(HELM_VALUED.get(key)!, value!);
+    else if (arg === '--no-config') o.noConfig = true;
+    else if (key === '--gateway-experimental') {
+      const v = eq < 0 ? 'true' : arg.slice(eq + 1);
+      if (v !== 'true' && v !== 'false') throw new IngressUsage(`--gateway-experimental must be true or false (got "${v}")`);
+      o.migrate.experimental = v === 'true';
+    } else if (HELM_VALUED.has(key)) o.helmArgs.push(HELM_VALUED.get(key)!, value!);
+    else if (key === '--config') o.configFile = value;
     else if (key === '--target') {
       if (!(INGRESS_TARGETS as readonly string[]).includes(value!)) throw new IngressUsage(`--target must be one of ${INGRESS_TARGETS.join(', ')} (got "${value}")`);
       o.target = value as IngressTarget;
@@ -99,11 +120,26 @@ export function parseIngressArgs(args: readonly string[]): IngressCliOptions {
   }
   if (o.help) return o;
   if (o.input === undefined) throw new IngressUsage('give a chart directory, a rendered YAML file, or - for stdin (see warden ingress --help)');
-  if (o.target === undefined) throw new IngressUsage('--target is required: gateway-api, traefik, haproxy or openshift');
-  if (o.mode === undefined) o.mode = o.output !== undefined ? 'rewrite' : 'report';
+  // .warden.yaml's ingress: keys, where the command line says nothing (parseConfig checked the values)
+  const c = config(o);
+  const set = (option: string) => configSetting(c, option);
+  o.target ??= set('ingress-target') as IngressTarget | undefined;
+  const configMode = set('ingress-mode') as IngressMode | undefined;
+  o.migrate.ingressClass ??= set('ingress-class');
+  o.migrate.gatewayName ??= set('gateway');
+  if (o.migrate.experimental === undefined && set('gateway-experimental') !== undefined) o.migrate.experimental = set('gateway-experimental') === 'true';
+  o.migrate.traefikOutput ??= set('ingress-traefik') as MigrateOptions['traefikOutput'];
+  o.migrate.newIngressClass ??= set('ingress-new-class');
+  if (o.target === undefined) throw new IngressUsage('--target is required: gateway-api, traefik, haproxy or openshift (or ingress.target in .warden.yaml)');
+  if (o.mode === undefined) {
+    // --output asks for rewritten manifests: it wins over a configured "mode: report"
+    if (o.output !== undefined) o.mode = configMode === undefined || configMode === 'report' ? 'rewrite' : configMode;
+    else o.mode = configMode ?? 'report';
+  }
   if (o.output !== undefined && o.mode === 'report') throw new IngressUsage('--output writes rewritten manifests: use it with --mode rewrite or both');
   return o;
 }
+
 
 export interface IngressReportEntry {
   namespace: string;
@@ -221,10 +257,11 @@ export function formatIngressReport(rep: IngressReport): string {
 
 export async function ingressCommand(args: readonly string[], io: CheckIo): Promise<number> {
   let o: IngressCliOptions;
+  const cwd = io.cwd ?? process.cwd();
   try {
-    o = parseIngressArgs(args);
+    o = parseIngressArgs(args, (x) => commandConfig({ inputs: [x.input!], cwd, configFile: x.configFile, noConfig: x.noConfig }));
   } catch (e) {
-    if (e instanceof IngressUsage) {
+    if (e instanceof IngressUsage || e instanceof ConfigError) {
       io.stderr(`warden ingress: ${e.message}\n`);
       return 2;
     }
@@ -234,11 +271,12 @@ export async function ingressCommand(args: readonly string[], io: CheckIo): Prom
     io.stdout(INGRESS_HELP + '\n');
     return 0;
   }
-  const cwd = io.cwd ?? process.cwd();
+  const progress = progressLine(io);
   let manifests: string;
   try {
     const input = classify(o.input!, cwd);
     if (input.kind === 'chart') {
+      progress(`rendering ${o.input} with helm template…`);
       const renderOptions = { helmArgs: o.helmArgs, release: o.release, namespace: o.namespace, helm: o.helm } as unknown as Parameters<typeof renderChart>[0];
       manifests = renderChart(renderOptions, input.dir, io);
     } else if (input.file === undefined) manifests = io.stdin();
@@ -246,6 +284,8 @@ export async function ingressCommand(args: readonly string[], io: CheckIo): Prom
   } catch (e) {
     io.stderr(`warden ingress: ${(e as Error).message}\n`);
     return 2;
+  } finally {
+    progress('');
   }
   let result: ReturnType<typeof ingressReport>;
   try {

@@ -81,12 +81,12 @@ export async function main(argv: readonly string[], io: Io = realIo): Promise<nu
     io.stdout(`warden ${VERSION}\n`);
     return 0;
   }
-  if (command === 'check') {
-    return checkCommand(rest, { ...io, isTTY: io === realIo ? process.stdout.isTTY === true : false, env: process.env });
-  }
-  if (command === 'snapshot') return snapshotCommand(rest, { ...io, env: process.env });
-  if (command === 'ownership') return ownershipCommand(rest, { ...io, env: process.env });
-  if (command === 'ingress') return ingressCommand(rest, { ...io, env: process.env });
+  // Terminals: --color=auto and the progress line on stderr (only for the real streams).
+  const tty = { isTTY: io === realIo && process.stdout.isTTY === true, stderrTTY: io === realIo && process.stderr.isTTY === true, env: process.env };
+  if (command === 'check') return checkCommand(rest, { ...io, ...tty });
+  if (command === 'snapshot') return snapshotCommand(rest, { ...io, ...tty });
+  if (command === 'ownership') return ownershipCommand(rest, { ...io, ...tty });
+  if (command === 'ingress') return ingressCommand(rest, { ...io, ...tty });
   if (command === 'test') return testCommand(rest, io);
   if (command === 'policies') return policiesCommand(rest, io);
   if (command === 'config') return configCommand(rest, io);

@@ -9,8 +9,9 @@ import { exitCodeFor, type ReportContext } from '../report/formats/context';
 import { renderReport } from '../report/formats';
 import type { Summary } from '../report/text';
 import { WARDEN_VERSION } from '../version';
-import type { CheckIo } from './check';
-import { KubeUsage, parseKubeArgs, renderInputs, takeSnapshot, type KubeCommandOptions } from './snapshot';
+import { progressLine, type CheckIo } from './check';
+import { flagValue, KubeUsage, parseKubeArgs, renderInputs, takeSnapshot, type KubeCommandOptions } from './snapshot';
+import { commandConfig, ConfigError, configSetting, type WardenConfig } from './config';
 import { resolveKubeconfig } from './kube/kubeconfig';
 import { WardenWasm } from './wasm';
 
@@ -28,37 +29,52 @@ label/annotate commands for a manual adoption, or a rename). Helm itself stops a
 Cluster: --kubeconfig FILE, --context NAME, -n/--namespace NS, --release NAME (required)
 Rendering: -f/--values, --set, --set-string, --set-json, --set-file, --kube-version, -a, --helm PATH
 Prediction:
-  --take-ownership         Helm runs with --take-ownership: conflicts become adoptions
-  --upgrade                the command is "helm upgrade" (implied when the release exists)
+  --take-ownership[=true|false]  Helm runs with --take-ownership: conflicts become adoptions
+                           (default: ownership.takeOwnership of .warden.yaml, else false)
+  --upgrade[=true|false]   the command is "helm upgrade" (implied when the release exists;
+                           default: ownership.upgrade of .warden.yaml)
   --force-conflicts        Helm runs with --force-conflicts: server-side apply overwrites other managers' fields
   --server-side=true|false|auto  Helm's --server-side (apply conflicts exist only with server-side apply)
   --mode=audit|enforce     enforce (default): conflicts exit 1; audit: reported, exit 0
   --format text|json       the report format (default text)
   --wasm PATH              plugin.wasm to run (default: the one built into this package)
+  --config FILE            the .warden.yaml to use (default: found from the chart directory, or the
+                           current one, up to the repository root); --no-config: none
 
 Objects that exist are also checked for server-side apply conflicts: Helm 4 applies them with field
 manager "helm", and fields the chart sets to other values than another field manager set fail it.
+
+Examples:
+  warden ownership ./charts/web --release web -n prod
+  warden ownership ./charts/web --release web -n prod -f prod-values.yaml --take-ownership
+  warden ownership rendered.yaml --release web -n prod --context staging --format json > ownership.json
+  helm template web ./chart -n prod | warden ownership - --release web -n prod --mode=audit
 
 Exit codes: 0 Helm passes the ownership check and the apply, 1 conflicts (enforce), 2 usage, kubeconfig, cluster or rendering error.`;
 
 export async function ownershipCommand(args: readonly string[], io: CheckIo): Promise<number> {
   let o: KubeCommandOptions;
-  let takeOwnership = false;
+  let takeOwnership: boolean | undefined;
   let forceConflicts = false;
   let serverSide: string | undefined;
-  let upgrade = false;
+  let upgrade: boolean | undefined;
   let mode: 'audit' | 'enforce' = 'enforce';
   let format: 'text' | 'json' = 'text';
   let wasm: string | undefined;
+  let configFile: string | undefined;
+  let noConfig = false;
+  let config: WardenConfig | undefined;
   try {
-    o = parseKubeArgs(args, new Set(['--mode', '--format', '--wasm', '--server-side']));
+    o = parseKubeArgs(args, new Set(['--mode', '--format', '--wasm', '--server-side', '--config']));
     for (let i = 0; i < o.rest.length; i++) {
       const a = o.rest[i];
       const eq = a.indexOf('=');
       const key = eq < 0 ? a : a.slice(0, eq);
       const value = (): string => (eq < 0 ? o.rest[++i] : a.slice(eq + 1));
-      if (a === '--take-ownership') takeOwnership = true;
-      else if (a === '--upgrade') upgrade = true;
+      if (key === '--take-ownership') takeOwnership = flagValue(a);
+      else if (key === '--upgrade') upgrade = flagValue(a);
+      else if (a === '--no-config') noConfig = true;
+      else if (key === '--config') configFile = value();
       else if (a === '--force-conflicts') forceConflicts = true;
       else if (key === '--server-side') {
         const v = value();
@@ -82,8 +98,12 @@ export async function ownershipCommand(args: readonly string[], io: CheckIo): Pr
     }
     if (o.release === undefined) throw new KubeUsage('--release NAME is required: ownership is checked per release');
     if (o.inputs.length === 0) throw new KubeUsage('give a chart directory, rendered YAML files, or - for stdin (see warden ownership --help)');
+    // .warden.yaml's ownership: keys, where the command line says nothing
+    config = commandConfig({ inputs: o.inputs, cwd: io.cwd ?? process.cwd(), configFile, noConfig });
+    takeOwnership ??= configSetting(config, 'take-ownership') === 'true';
+    upgrade ??= configSetting(config, 'upgrade') === 'true';
   } catch (e) {
-    if (e instanceof KubeUsage) {
+    if (e instanceof KubeUsage || e instanceof ConfigError) {
       io.stderr(`warden ownership: ${e.message}\n`);
       return 2;
     }
@@ -92,11 +112,13 @@ export async function ownershipCommand(args: readonly string[], io: CheckIo): Pr
 
   let manifests: string;
   let taken;
+  const progress = progressLine(io);
   try {
     const namespace = o.namespace ?? resolveKubeconfig({ kubeconfig: o.kubeconfig, context: o.context, env: io.env }).namespace ?? 'default';
-    manifests = renderInputs(o, o.release, namespace, io, upgrade ? ['--is-upgrade'] : []);
-    taken = await takeSnapshot(manifests, { release: o.release, namespace, kubeconfig: o.kubeconfig, context: o.context, env: io.env });
+    manifests = renderInputs(o, o.release, namespace, io, upgrade ? ['--is-upgrade'] : [], progress);
+    taken = await takeSnapshot(manifests, { release: o.release, namespace, kubeconfig: o.kubeconfig, context: o.context, env: io.env, progress });
   } catch (e) {
+    progress('');
     io.stderr(`warden ownership: ${(e as Error).message}\n`);
     return 2;
   }
@@ -116,22 +138,27 @@ export async function ownershipCommand(args: readonly string[], io: CheckIo): Pr
     '--report-format=json',
     '--report-only',
   ];
+  const read = Object.keys(live.snapshot.o).length;
+  progress(`checking ${read} object${read === 1 ? '' : 's'} with the plugin…`);
   let plugin: WardenWasm;
   try {
     plugin = await WardenWasm.load(wasm);
   } catch (e) {
+    progress('');
     io.stderr(`warden ownership: ${(e as Error).message}\n`);
     return 2;
   }
   let report: { findings: Finding[]; summary: Summary };
   try {
     const r = await plugin.render(manifests, pluginArgs);
+    progress('');
     if (r.error !== undefined) {
       io.stderr(r.error.endsWith('\n') ? r.error : r.error + '\n');
       return 2;
     }
     report = JSON.parse(r.report) as { findings: Finding[]; summary: Summary };
   } finally {
+    progress('');
     await plugin.close();
   }
 
@@ -140,6 +167,7 @@ export async function ownershipCommand(args: readonly string[], io: CheckIo): Pr
     `warden ownership: helm ${op} ${o.release} -n ${namespace}${takeOwnership ? ' --take-ownership' : ''} against ${taken.creds.server} (${taken.creds.source})`,
     `  ${Object.keys(live.snapshot.o).length} rendered objects read` +
       (live.revision ? `; release revision ${live.revision.number} (${live.revision.status}) has ${live.snapshot.p?.length ?? 0} objects` : '; the release does not exist yet'),
+    ...(config !== undefined ? [`  settings: ${config.file}`] : []),
     ...(exists && !upgrade ? [`  note: release "${o.release}" exists, so this predicts "helm upgrade" ("helm install" would refuse to re-use the name)`] : []),
     ...live.notes.map((n) => `  note: ${n}`),
   ];

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readLiveState, runLiveReaderAsync, type LiveResult } from '../checks/ownership/live';
 import { encodeSnapshot, MAX_SNAPSHOT_LENGTH, SnapshotError } from '../checks/ownership/snapshot';
-import { classify, parseCheckArgs, renderChart, type CheckIo } from './check';
+import { classify, parseCheckArgs, progressLine, renderChart, type CheckIo } from './check';
+import { commandConfig, ConfigError, configSetting } from './config';
 import { kubeClient } from './kube/client';
 import { KubeconfigError, resolveKubeconfig, type KubeCredentials } from './kube/kubeconfig';
 
@@ -32,7 +33,12 @@ Cluster (like kubectl and helm):
   --release NAME           the release name (required)
 
 Rendering charts (passed to helm template): -f/--values, --set, --set-string, --set-json, --set-file,
-  --kube-version, -a/--api-versions, --helm PATH, --is-upgrade
+  --kube-version, -a/--api-versions, --helm PATH, --is-upgrade[=true|false] (default: ownership.upgrade
+  of .warden.yaml, else false)
+
+Configuration:
+  --config FILE            the .warden.yaml to use (default: found from the chart directory, or the
+                           current one, up to the repository root); --no-config: none
 
 Output:
   --output FILE            write the snapshot to FILE (default: stdout)
@@ -43,6 +49,11 @@ Use it with:
   helm upgrade --install web ./chart -n prod --post-renderer warden-exec \\
     --post-renderer-args=--release=web --post-renderer-args=--namespace=prod \\
     --post-renderer-args=--snapshot=$(warden snapshot --release web -n prod ./chart)
+
+Examples:
+  warden snapshot ./charts/web --release web -n prod > snapshot.txt
+  warden snapshot ./charts/web --release web -n prod --context staging --format json --output snapshot.json
+  helm template web ./chart -n prod | warden snapshot - --release web -n prod --no-previous
 
 One argument holds at most ${MAX_SNAPSHOT_LENGTH} bytes (Linux MAX_ARG_STRLEN): about 1,000-2,000 objects. Larger
 snapshots: write a file and pass --post-renderer-args=--snapshot-file=FILE to warden-exec, or use the
@@ -99,12 +110,20 @@ export function parseKubeArgs(args: readonly string[], valued: ReadonlySet<strin
 }
 
 /** Renders each input (chart with helm template, a file, or - for stdin) into one stream. */
-export function renderInputs(o: KubeCommandOptions, release: string, namespace: string, io: CheckIo, extraHelm: string[] = []): string {
+export function renderInputs(
+  o: KubeCommandOptions,
+  release: string,
+  namespace: string,
+  io: CheckIo,
+  extraHelm: string[] = [],
+  progress: (msg: string) => void = () => {},
+): string {
   const cwd = io.cwd ?? process.cwd();
   const parts: string[] = [];
   for (const input of o.inputs) {
     const kind = classify(input, cwd);
     if (kind.kind === 'chart') {
+      progress(`rendering ${input} with helm template…`);
       const co = parseCheckArgs([...o.renderArgs, '--release', release, '--namespace', namespace, input]);
       co.helmArgs.push(...extraHelm); // --is-upgrade: not an option warden check knows
       parts.push(renderChart(co, kind.dir, io));
@@ -123,10 +142,19 @@ export interface TakenSnapshot {
 /** Reads the live state for `manifests` from the cluster the kubeconfig names. */
 export async function takeSnapshot(
   manifests: string,
-  o: { release: string; namespace?: string; kubeconfig?: string; context?: string; previous?: boolean; env?: Record<string, string | undefined> },
+  o: {
+    release: string;
+    namespace?: string;
+    kubeconfig?: string;
+    context?: string;
+    previous?: boolean;
+    env?: Record<string, string | undefined>;
+    progress?: (msg: string) => void;
+  },
 ): Promise<TakenSnapshot> {
   const creds = resolveKubeconfig({ kubeconfig: o.kubeconfig, context: o.context, env: o.env });
   const namespace = o.namespace ?? creds.namespace ?? 'default';
+  o.progress?.(`reading the live state of release "${o.release}" in "${namespace}" from ${creds.server}…`);
   const client = kubeClient(creds);
   try {
     const reader = readLiveState(manifests, {
@@ -147,15 +175,19 @@ export async function snapshotCommand(args: readonly string[], io: CheckIo): Pro
   let output: string | undefined;
   let format = 'ws1';
   let previous = true;
-  let isUpgrade = false;
+  let isUpgrade: boolean | undefined;
+  let configFile: string | undefined;
+  let noConfig = false;
   try {
-    o = parseKubeArgs(args, new Set(['--output', '--format']));
+    o = parseKubeArgs(args, new Set(['--output', '--format', '--config']));
     for (let i = 0; i < o.rest.length; i++) {
       const a = o.rest[i];
       if (a === '--output') output = o.rest[++i];
       else if (a === '--format') format = o.rest[++i];
+      else if (a === '--config') configFile = o.rest[++i];
+      else if (a === '--no-config') noConfig = true;
       else if (a === '--no-previous') previous = false;
-      else if (a === '--is-upgrade') isUpgrade = true;
+      else if (a === '--is-upgrade' || a.startsWith('--is-upgrade=')) isUpgrade = flagValue(a);
       else throw new KubeUsage(`unknown option "${a}" (see warden snapshot --help)`);
     }
     if (o.help) {
@@ -165,8 +197,11 @@ export async function snapshotCommand(args: readonly string[], io: CheckIo): Pro
     if (format !== 'ws1' && format !== 'json') throw new KubeUsage(`--format must be ws1 or json (got "${format}")`);
     if (o.release === undefined) throw new KubeUsage('--release NAME is required: ownership is checked per release');
     if (o.inputs.length === 0) throw new KubeUsage('give a chart directory, rendered YAML files, or - for stdin (see warden snapshot --help)');
+    // .warden.yaml: ownership.upgrade renders as "helm upgrade" does, unless --is-upgrade says otherwise
+    const config = commandConfig({ inputs: o.inputs, cwd: io.cwd ?? process.cwd(), configFile, noConfig });
+    isUpgrade ??= configSetting(config, 'upgrade') === 'true';
   } catch (e) {
-    if (e instanceof KubeUsage) {
+    if (e instanceof KubeUsage || e instanceof ConfigError) {
       io.stderr(`warden snapshot: ${e.message}\n`);
       return 2;
     }
@@ -174,14 +209,17 @@ export async function snapshotCommand(args: readonly string[], io: CheckIo): Pro
   }
 
   let taken: TakenSnapshot;
+  const progress = progressLine(io);
   try {
     // The namespace may come from the kubeconfig context: resolve it before rendering.
     const namespace = o.namespace ?? resolveKubeconfig({ kubeconfig: o.kubeconfig, context: o.context, env: io.env }).namespace ?? 'default';
-    const manifests = renderInputs(o, o.release, namespace, io, isUpgrade ? ['--is-upgrade'] : []);
-    taken = await takeSnapshot(manifests, { release: o.release, namespace, kubeconfig: o.kubeconfig, context: o.context, previous, env: io.env });
+    const manifests = renderInputs(o, o.release, namespace, io, isUpgrade ? ['--is-upgrade'] : [], progress);
+    taken = await takeSnapshot(manifests, { release: o.release, namespace, kubeconfig: o.kubeconfig, context: o.context, previous, env: io.env, progress });
   } catch (e) {
     io.stderr(`warden snapshot: ${(e as Error).message}\n`);
     return 2;
+  } finally {
+    progress('');
   }
   const { live } = taken;
   let text: string;
@@ -216,6 +254,15 @@ export async function snapshotCommand(args: readonly string[], io: CheckIo): Pro
     }
   } else io.stdout(text + '\n');
   return 0;
+}
+
+/** `--flag` or `--flag=true|false` (a flag the command line can also turn off, over .warden.yaml). */
+export function flagValue(arg: string): boolean {
+  const eq = arg.indexOf('=');
+  if (eq < 0) return true;
+  const v = arg.slice(eq + 1);
+  if (v !== 'true' && v !== 'false') throw new KubeUsage(`${arg.slice(0, eq)} must be true or false (got "${v}")`);
+  return v === 'true';
 }
 
 export { KubeconfigError };

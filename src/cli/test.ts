@@ -28,6 +28,11 @@ Options:
 Results warden cannot evaluate (a rule type or policy kind it does not implement yet, or data only
 a cluster has) are listed as "Skipped" with the reason and counted as neither passed nor failed.
 
+Examples:
+  warden test charts/webapp/policy-tests
+  warden test . --fail-only --detailed-results
+  warden test policies/require-labels/kyverno-test.yaml --require-tests --fail-on-skip
+
 Exit codes: 0 all expected results hold, 1 a result differs or a test cannot be loaded, 2 usage error.`;
 
 /** The file system view the runner reads through. */

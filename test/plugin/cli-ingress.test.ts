@@ -1,7 +1,7 @@
 // `warden ingress` as installed (bin/warden.mjs → dist/cli/warden.mjs), on the fixture chart
 // charts-fixtures/ingress-nginx-app rendered by real Helm v4.3.1 (cached by build/helm/install-helm.sh).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -12,11 +12,11 @@ const chart = join(root, 'charts-fixtures', 'ingress-nginx-app');
 let helm = '';
 let dir = '';
 
-function warden(args: string[], input = '') {
+function warden(args: string[], input = '', cwd = root) {
   return spawnSync(process.execPath, [join(root, 'bin', 'warden.mjs'), 'ingress', ...args], {
     input,
     encoding: 'utf8',
-    cwd: root,
+    cwd,
     env: { ...process.env, HELM: helm } as NodeJS.ProcessEnv,
   });
 }
@@ -81,5 +81,60 @@ describe('warden ingress', () => {
     const bad = warden([join(dir, 'bad.yaml'), '--target', 'traefik']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('document 1');
+  });
+});
+
+describe('warden ingress with .warden.yaml', () => {
+  let repo = '';
+  beforeAll(() => {
+    // a repository whose .warden.yaml sets the ingress: keys, with rendered manifests and a chart of its own
+    repo = join(dir, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    writeFileSync(join(repo, '.warden.yaml'), 'ingress:\n  target: traefik\n  traefik: ingressroute\n  mode: report\n');
+    writeFileSync(join(repo, 'rendered.yaml'), execFileSync(helm, ['template', 'demo', chart], { encoding: 'utf8' }));
+    writeFileSync(join(repo, 'both.yaml'), 'ingress:\n  target: gateway-api\n  mode: both\n  gateway: public\n');
+    cpSync(chart, join(repo, 'charts', 'app'), { recursive: true });
+    writeFileSync(join(repo, 'charts', 'app', '.warden.yaml'), 'ingress:\n  target: openshift\n');
+  });
+
+  it('takes the target and options of the .warden.yaml found from the current directory', () => {
+    const r = warden(['rendered.yaml', '--format', 'json'], '', repo);
+    expect(r.stderr).toBe('');
+    const rep = JSON.parse(r.stdout);
+    expect(rep).toMatchObject({ target: 'traefik', mode: 'report' });
+    // traefik: ingressroute (not the default Ingress + Middlewares)
+    expect(rep.ingresses.find((e: any) => e.name === 'shop').objects.some((o: string) => o.startsWith('IngressRoute '))).toBe(true);
+  });
+
+  it('the command line wins: --target, --ingress-traefik, --output over "mode: report", --no-config, --config', () => {
+    expect(warden(['rendered.yaml'], '', repo).stdout).toContain('ingress-nginx → traefik (report)');
+    expect(warden(['rendered.yaml', '--target', 'haproxy'], '', repo).stdout).toContain('ingress-nginx → haproxy (report)');
+    const mw = JSON.parse(warden(['rendered.yaml', '--format', 'json', '--ingress-traefik', 'middlewares'], '', repo).stdout);
+    expect(mw.ingresses.find((e: any) => e.name === 'shop').objects.some((o: string) => o.startsWith('IngressRoute '))).toBe(false);
+    // --output asks for rewritten manifests: "mode: report" of the file does not refuse it
+    const out = join(dir, 'from-config.yaml');
+    const rw = warden(['rendered.yaml', '--output', out], '', repo);
+    expect(rw.stderr).toBe('');
+    expect(rw.stdout).toContain('ingress-nginx → traefik (rewrite)');
+    expect(objects(readFileSync(out, 'utf8')).map((o) => o.kind)).toContain('IngressRoute');
+    const none = warden(['rendered.yaml', '--no-config'], '', repo);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('--target is required');
+    // --config FILE: mode both and the Gateway name from that file
+    const both = warden(['rendered.yaml', '--config', 'both.yaml', '--output', '-'], '', repo);
+    expect(both.stderr).toContain('ingress-nginx → gateway-api (both)');
+    const objs = objects(both.stdout);
+    expect(objs.filter((o) => o.kind === 'Ingress').length).toBe(4);
+    expect(objs.find((o) => o.kind === 'HTTPRoute')!.spec.parentRefs[0].name).toBe('public');
+  });
+
+  it('a chart directory: the chart\'s own .warden.yaml comes first; a bad one is a usage error', () => {
+    const r = warden([join(repo, 'charts', 'app'), '--release', 'demo']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('ingress-nginx → openshift (report)');
+    writeFileSync(join(dir, 'bad.yaml'), 'ingress:\n  target: nginx\n');
+    const bad = warden(['rendered.yaml', '--config', join(dir, 'bad.yaml')], '', repo);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(`warden ingress: ${join(dir, 'bad.yaml')}:2: ingress.target must be one of gateway-api, traefik, haproxy, openshift (got "nginx")\n`);
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseArgs } from '../../src/args';
-import { cliPluginArgs, configCommand, ConfigError, findConfig, parseConfig, readPolicyPaths, shellQuote } from '../../src/cli/config';
+import { cliPluginArgs, commandConfig, configCommand, ConfigError, configSetting, configStart, findConfig, parseConfig, readPolicyPaths, shellQuote } from '../../src/cli/config';
 import { packListing, policiesCommand } from '../../src/cli/policies';
 import { PACKS, PACK_NAMES } from '../../src/packs';
 
@@ -100,6 +100,37 @@ describe('.warden.yaml', () => {
     // the chart's own file wins over the repository's
     writeFileSync(join(dir, 'repo', 'charts', 'web', '.warden.yml'), 'mode: audit\n');
     expect(findConfig(join(dir, 'repo', 'charts', 'web'))).toBe(join(dir, 'repo', 'charts', 'web', '.warden.yml'));
+  });
+});
+
+describe('.warden.yaml for ownership, snapshot and ingress', () => {
+  it('is looked for from the first chart directory among the inputs, else the current directory', () => {
+    const repo = join(dir, 'repo');
+    const chart = join(repo, 'charts', 'web');
+    expect(configStart(['charts/web'], repo)).toBe(chart);
+    expect(configStart([join(chart, 'Chart.yaml')], dir)).toBe(chart);
+    // rendered files, stdin and packaged charts say nothing about where the chart lives
+    expect(configStart(['-', 'rendered.yaml', 'web-0.1.0.tgz', 'charts/web'], repo)).toBe(chart);
+    expect(configStart(['-', 'missing.yaml'], repo)).toBe(repo);
+  });
+
+  it('commandConfig: found as warden check finds it, --config FILE, --no-config; settings by plugin option', () => {
+    writeFileSync(join(dir, 'repo', 'charts', 'web', '.warden.yml'), 'mode: audit\n');
+    expect(commandConfig({ inputs: ['charts/web'], cwd: join(dir, 'repo') })?.file).toBe(join(dir, 'repo', 'charts', 'web', '.warden.yml'));
+    const top = commandConfig({ inputs: ['-'], cwd: join(dir, 'repo') });
+    expect(top?.file).toBe(join(dir, 'repo', '.warden.yaml'));
+    expect(configSetting(top, 'ingress-target')).toBe('traefik');
+    expect(configSetting(top, 'take-ownership')).toBe('true');
+    expect(configSetting(top, 'upgrade')).toBeUndefined();
+    expect(configSetting(undefined, 'ingress-target')).toBeUndefined();
+    // the last one wins, as on the command line
+    expect(configSetting({ file: 'x', args: ['--ingress-mode=report', '--ingress-mode=both'], policyPaths: [] }, 'ingress-mode')).toBe('both');
+    expect(commandConfig({ inputs: ['charts/web'], cwd: join(dir, 'repo'), noConfig: true })).toBeUndefined();
+    expect(commandConfig({ inputs: ['charts/web'], cwd: join(dir, 'repo'), configFile: '.warden.yaml' })?.file).toBe(join(dir, 'repo', '.warden.yaml'));
+    expect(() => commandConfig({ inputs: [], cwd: dir, configFile: 'nope.yaml' })).toThrow(ConfigError);
+    // policies are not read: a broken policy file does not stop warden ingress
+    writeFileSync(join(dir, 'with-policies.yaml'), 'policies: [does-not-exist/]\ningress:\n  target: haproxy\n');
+    expect(configSetting(commandConfig({ inputs: [], cwd: dir, configFile: 'with-policies.yaml' }), 'ingress-target')).toBe('haproxy');
   });
 });
 

@@ -5,7 +5,12 @@
 // Like Kyverno's CLI, results of cluster-wide rules (every built-in check, and ClusterPolicies)
 // go into one cluster report named "merged"; results of a namespaced policy (`ns/name/rule`)
 // go into a namespaced report in the policy's namespace. Several reports are wrapped in a v1 List.
+// A result's subject carries a namespace only when the object is namespaced (cluster-scoped ones,
+// e.g. ClusterRole, have none, as in Kyverno's reports); a namespaced policy cannot match them.
 
+import { parseApiVersion } from '../../checks/ownership/keys';
+import { builtinScope } from '../../checks/ownership/scope';
+import { isClusterScoped } from '../../policy/kyverno-test/load';
 import type { Finding } from '../finding';
 import type { Summary } from '../text';
 import { findingCategory, findingSeverity, splitRule, templatePath, type ReportContext } from './context';
@@ -38,6 +43,20 @@ function timestamp(ctx: ReportContext): { seconds: number; nanos: number } | und
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
 
+/**
+ * Is the kind cluster-scoped? Kubernetes' built-in kinds by their group, else the kinds the
+ * Kyverno CLI itself treats as cluster-scoped (CRDs such as ClusterPolicy, ClusterIssuer).
+ */
+function isClusterScopedKind(apiVersion: string | undefined, kind: string): boolean {
+  const scope = builtinScope(parseApiVersion(apiVersion ?? '').group, kind);
+  return scope !== undefined ? scope === 'Cluster' : isClusterScoped(kind);
+}
+
+/**
+ * The object a result is about, as Kyverno writes it: a namespaced object in its namespace (the
+ * release namespace when the manifest has none, where Helm installs it); a cluster-scoped one
+ * without a namespace (the API server drops one written on it).
+ */
 function subject(f: Finding, ctx: ReportContext): Record<string, string>[] {
   const d = f.document;
   if (!d || (d.kind === undefined && d.name === undefined)) return [];
@@ -45,7 +64,7 @@ function subject(f: Finding, ctx: ReportContext): Record<string, string>[] {
   if (d.apiVersion !== undefined) ref.apiVersion = d.apiVersion;
   if (d.kind !== undefined) ref.kind = d.kind;
   if (d.name !== undefined) ref.name = d.name;
-  const ns = d.namespace ?? ctx.namespace;
+  const ns = d.kind !== undefined && isClusterScopedKind(d.apiVersion, d.kind) ? undefined : (d.namespace ?? ctx.namespace);
   if (ns !== undefined && ns !== '') ref.namespace = ns;
   return [ref];
 }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/report/finding';
 import { renderReport } from '../../../src/report/formats';
 import { fingerprint } from '../../../src/report/formats/context';
 import { renderJunit } from '../../../src/report/formats/junit';
@@ -223,9 +224,38 @@ describe('PolicyReport', () => {
     expect(cluster.summary).toEqual({ pass: 1, fail: 2, warn: 1, error: 1, skip: 0 });
     // A cluster-scoped object carries no namespace; wgpolicy names the list `resources`.
     const cr = wg.items[0].results.find((r: { rule: string }) => r.rule === 'cluster-scoped-name');
-    expect(cr.resources).toEqual([{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'reader', namespace: 'prod' }]);
+    expect(cr.resources).toEqual([{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'reader' }]);
     expect(cr.subjects).toBeUndefined();
     expect(wg.items[0].results[0].timestamp).toBeUndefined();
+  });
+  it('gives namespaced objects their (or the release) namespace and cluster-scoped ones none, as Kyverno does', () => {
+    const finding = (apiVersion: string, kind: string, namespace?: string): Finding => ({
+      check: 'policy',
+      rule: 'require-labels/check-team',
+      result: 'fail',
+      enforce: false,
+      message: 'no team label',
+      document: { index: 0, line: 1, apiVersion, kind, name: 'x', ...(namespace === undefined ? {} : { namespace }) },
+    });
+    const cases: [Finding, string | undefined][] = [
+      [finding('v1', 'ConfigMap'), 'prod'], // no namespace in the manifest: Helm installs it into the release namespace
+      [finding('v1', 'ConfigMap', 'other'), 'other'],
+      [finding('rbac.authorization.k8s.io/v1', 'Role'), 'prod'],
+      [finding('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'), undefined],
+      [finding('v1', 'Namespace'), undefined],
+      [finding('v1', 'PersistentVolume', 'prod'), undefined], // written on a cluster-scoped object, dropped by the API server
+      [finding('apiextensions.k8s.io/v1', 'CustomResourceDefinition'), undefined],
+      [finding('cert-manager.io/v1', 'ClusterIssuer'), undefined], // a CRD the Kyverno CLI knows as cluster-scoped
+      [finding('example.com/v1', 'Widget'), 'prod'], // unknown CRDs: namespaced, as the Kyverno CLI assumes
+    ];
+    for (const flavour of ['openreports', 'wgpolicy'] as const) {
+      const rep = JSON.parse(renderPolicyReport(cases.map(([f]) => f), SUMMARY, ctx(), flavour));
+      expect(rep.kind).toBe(flavour === 'openreports' ? 'ClusterReport' : 'ClusterPolicyReport');
+      const refs = rep.results.map((r: Record<string, { namespace?: string; kind: string }[]>) => r[flavour === 'openreports' ? 'subjects' : 'resources'][0]);
+      expect(refs.map((r: { kind: string }) => r.kind)).toEqual(cases.map(([f]) => f.document!.kind));
+      expect(refs.map((r: { namespace?: string }) => r.namespace)).toEqual(cases.map(([, ns]) => ns));
+      for (const r of refs) if (r.namespace === undefined) expect(Object.keys(r)).toEqual(['apiVersion', 'kind', 'name']);
+    }
   });
   it('is one object when only cluster-wide rules reported', () => {
     const one = JSON.parse(renderReport('policyreport', FINDINGS.slice(0, 3), SUMMARY, ctx()));
