@@ -267,10 +267,11 @@ afterAll(async () => {
 });
 
 describe('engine module', () => {
-  it('exports only memory and helm_plugin_main, imports only Extism and WASI', () => {
+  it('exports only memory, helm_plugin_main and the conformance entry; imports only Extism and WASI', () => {
     const mod = new WebAssembly.Module(readFileSync(mainWasm));
     expect(WebAssembly.Module.exports(mod).map((e) => `${e.kind}:${e.name}`).sort()).toEqual([
       'function:helm_plugin_main',
+      'function:warden_kyverno_test',
       'memory:memory',
     ]);
     const importModules = new Set(WebAssembly.Module.imports(mod).map((i) => i.module));
