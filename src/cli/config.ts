@@ -65,7 +65,7 @@ interface KeySpec {
 }
 
 const SCHEMA: Record<string, KeySpec> = {
-  mode: { kind: 'string', values: ['audit', 'enforce'], arg: 'mode', doc: 'audit (default) or enforce' },
+  mode: { kind: 'string', values: ['audit', 'enforce'], arg: 'mode', doc: "audit or enforce (unset: only rules whose own failure action is Enforce block)" },
   checks: { kind: 'list', values: ['policy', 'ownership', 'ingress'], arg: 'checks', doc: 'checks to run (default: all)' },
   skip: { kind: 'list', values: ['policy', 'ownership', 'ingress'], arg: 'skip', doc: 'checks to leave out' },
   packs: { kind: 'list', values: [...PACK_NAMES, 'none'], arg: 'packs', doc: 'built-in policy packs, or [none]' },
