@@ -110,11 +110,14 @@ describe.skipIf(!existsSync(CORPUS) && process.env.WARDEN_REQUIRE_CORPUS !== '1'
     const cases = celCorpusCases();
     expect(cases.length).toBeGreaterThan(100);
     let findings = 0;
+    let blocking = 0;
     let nodeMs = 0;
     let wasmMs = 0;
     const statuses = new Set<string>();
     for (const c of cases) {
-      const args = ['--checks=policy', '--packs=none', `--policy-b64=${Buffer.from(c.policies).toString('base64')}`, '--report-format=json'];
+      // --report-only: policies whose validationActions say Deny would block (no --mode given);
+      // the report still says which findings block, and that is compared too
+      const args = ['--checks=policy', '--packs=none', '--report-only', `--policy-b64=${Buffer.from(c.policies).toString('base64')}`, '--report-format=json'];
       let t = performance.now();
       const node = runWarden(c.resources, parseArgs(args));
       nodeMs += performance.now() - t;
@@ -125,12 +128,15 @@ describe.skipIf(!existsSync(CORPUS) && process.env.WARDEN_REQUIRE_CORPUS !== '1'
       expect(wasm.report, c.name).toBe(node.report);
       const nodeFindings = node.findings.filter((f) => f.check === 'policy');
       findings += nodeFindings.length;
+      blocking += nodeFindings.filter((f) => f.enforce).length;
       for (const f of nodeFindings) statuses.add(f.result);
     }
     console.log(`CEL corpus: ${cases.length} tests, ${findings} policy findings; Node ${nodeMs.toFixed(0)} ms, plugin.wasm ${wasmMs.toFixed(0)} ms`);
     // the comparison covers real verdicts: failures (and errors) from CEL policies
     expect(findings).toBeGreaterThan(500);
     expect(statuses.has('fail')).toBe(true);
+    // Deny policies block without --mode, and the comparison covers those verdicts as well
+    expect(blocking).toBeGreaterThan(0);
   }, 300_000);
 });
 
