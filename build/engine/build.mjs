@@ -128,6 +128,41 @@ const INDEXOF_CHAR_PATCH_TO = `    if (p->is_wide_char) {
             return hit ? (int)(hit - str8(p)) : -1;
         }`;
 
+// Every JS function keeps a copy of its own source text for Function.prototype.toString, and
+// the copies nest: the bundle's outer function holds all ~1 MB of it, each module function its
+// module, each method its body again. That was several MB of the Wizer snapshot, which wazero
+// decodes and hashes on every process start. warden never prints a function's source, so none
+// is kept (toString answers "function f() { [native code] }" like QuickJS for functions without one).
+const SOURCE_PATCHES = [
+  [
+    `            fd->source_len = s->last_ptr - ptr;
+            fd->source = js_strndup(ctx, (const char *)ptr, fd->source_len);
+            if (!fd->source)
+                goto fail;`,
+    `            fd->source_len = 0; /* warden: no function source kept */
+            fd->source = NULL;`,
+    'arrow function source copy',
+  ],
+  [
+    `        fd->source_len = s->buf_ptr - ptr;
+        fd->source = js_strndup(ctx, (const char *)ptr, fd->source_len);
+        if (!fd->source)
+            goto fail;`,
+    `        fd->source_len = 0; /* warden: no function source kept */
+        fd->source = NULL;`,
+    'function source copy',
+  ],
+  [
+    `    ctor_fd->source_len = s->buf_ptr - class_start_ptr;
+    ctor_fd->source = js_strndup(ctx, (const char *)class_start_ptr, ctor_fd->source_len);
+    if (!ctor_fd->source)
+        goto fail;`,
+    `    ctor_fd->source_len = 0; /* warden: no class source kept */
+    ctor_fd->source = NULL;`,
+    'class source copy',
+  ],
+];
+
 function replaceOnce(text, from, to, what) {
   const parts = text.split(from);
   if (parts.length !== 2) throw new Error(`quickjs.c: expected exactly one ${what}, found ${parts.length - 1}`);
@@ -138,6 +173,7 @@ export function patchQuickjs(text) {
   let out = replaceOnce(text, STACK_PATCH_FROM, STACK_PATCH_TO, 'update_stack_limit WASI block');
   out = replaceOnce(out, INDEXOF_PATCH_FROM, INDEXOF_PATCH_TO, 'js_string_indexOf search loop');
   out = replaceOnce(out, INDEXOF_CHAR_PATCH_FROM, INDEXOF_CHAR_PATCH_TO, 'string_indexof_char 8-bit loop');
+  for (const [from, to, what] of SOURCE_PATCHES) out = replaceOnce(out, from, to, what);
   return out;
 }
 
