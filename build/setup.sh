@@ -53,7 +53,8 @@ case "$helm_mode" in
          case "$v" in ''|'#'*) continue ;; esac
          bash build/helm/install-helm.sh "$v" >/dev/null
        done < build/helm/versions.txt
-       # A real kube-apiserver + etcd for the ownership end-to-end tests (cached).
+       # A real kube-apiserver + etcd for the ownership end-to-end tests, and kubectl of the same
+       # version (install-kube.sh runs build/kube/install-kubectl.sh; all cached).
        bash build/kube/install-kube.sh >/dev/null
        # The Kyverno CLI v1.19.1, second oracle of the policy engine and a bench baseline
        # (cached; cold build ~5-7 min on 2 cores, 253 MB binary).

@@ -4,12 +4,15 @@
 # Builds (once) and caches kube-apiserver and etcd from the Go module proxy,
 # following ../shared/docs/kube-apiserver.md, and prints the absolute path of
 # the directory holding both binaries on stdout. Everything else goes to stderr.
+# Also makes sure kubectl of the same version is cached next to them
+# (install-kubectl.sh, its own cache entry; the e2e tests use the real kubectl).
 #
 #   KUBE_VERSION   default 1.37.2 (k8s.io/kubernetes; staging replaces are
 #                  pointed at the published v0.<minor>.<patch> modules)
 #   ETCD_VERSION   default 3.7.3  (go.etcd.io/etcd/server/v3)
 #
 # Cache: ${WARDEN_CACHE:-$HOME/.cache/warden}/kube/kube-<K>-etcd-<E>/{kube-apiserver,etcd}
+#        and .../kube/kubectl-<K>/kubectl
 #
 # Cold build ~7 minutes on 2 cores (both built in parallel). Concurrency: a
 # per-version lock; a second caller waits and reuses the result. Interruption:
@@ -36,12 +39,15 @@ cached_ok() {
   [ -x "$DEST/kube-apiserver" ] && [ -x "$DEST/etcd" ] && [ -f "$DEST/.stamp" ] \
     && [ "$(cat "$DEST/.stamp")" = "$RECIPE" ]
 }
-if cached_ok; then printf '%s\n' "$DEST"; exit 0; fi
+# kubectl of the same version (a cache hit returns at once; built after the apiserver, it reuses
+# most of Go's build cache).
+kubectl_too() { bash "$(dirname "${BASH_SOURCE[0]}")/install-kubectl.sh" "$KV" >/dev/null 8>&-; }
+if cached_ok; then kubectl_too; printf '%s\n' "$DEST"; exit 0; fi
 
 mkdir -p "$CACHE_ROOT"
 exec 8>"$CACHE_ROOT/.lock-$KEY"
 flock 8
-if cached_ok; then printf '%s\n' "$DEST"; exit 0; fi
+if cached_ok; then kubectl_too; printf '%s\n' "$DEST"; exit 0; fi
 
 for stale in "$CACHE_ROOT/.tmp-$KEY".*; do
   [ -e "$stale" ] || continue
@@ -112,4 +118,5 @@ printf '%s\n' "$RECIPE" > "$TMP/out/.stamp"
 if [ -e "$DEST" ]; then mv "$DEST" "$TMP/old"; fi
 mv "$TMP/out" "$DEST"
 log "kube-apiserver v$KV + etcd v$EV ready in $(( $(date +%s) - start ))s: $DEST"
+kubectl_too
 printf '%s\n' "$DEST"

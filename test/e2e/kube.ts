@@ -3,11 +3,16 @@
 // /work/shared/docs/kube-apiserver.md).
 //
 // - kubeBinDir(): the cache directory of the binaries, or undefined when they are not built
-//   (buildKube() builds them: ~7 minutes cold on 2 cores).
-// - startKube(binDir): temp dir, openssl CA + serving certificate + service-account key + token,
-//   etcd and kube-apiserver on free loopback ports, waits for /readyz, writes a kubeconfig.
+//   (buildKube() builds them: ~7 minutes cold on 2 cores); kubectlBinary(): the real kubectl of
+//   the same Kubernetes version (build/kube/install-kubectl.sh, which install-kube.sh runs too).
+//   kubeSkipReason()/kubeBinaries(): what the suites use to skip, or to get (build) all three.
+// - startKube(binDir, kubectl): temp dir, openssl CA + serving certificate + service-account key +
+//   token, etcd and kube-apiserver on free loopback ports, waits for /readyz, writes a kubeconfig.
 //   `stop()` kills both processes (apiserver, then etcd) by PID and removes the temp dir.
-// - kube.request(): HTTPS requests with the bearer token (the test CA is trusted).
+// - kube.request(): HTTPS requests with the bearer token (the test CA is trusted);
+//   kube.kubectl(): the real kubectl with that kubeconfig.
+// - createObject(): `kubectl create -f -`; startKubectlProxy(): `kubectl proxy --port=0`, with the
+//   requests it forwarded (from its own -v=6 log).
 // - liveSnapshot(): warden's `--snapshot=` for a render, read from the server (metadata only),
 //   encoded with src/checks/ownership/snapshot.ts.
 //
@@ -23,7 +28,7 @@ import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { encodeSnapshot, type SnapshotJson } from "../../src/checks/ownership/snapshot";
-import { REPO_ROOT, run } from "./helm.js";
+import { REPO_ROOT, run, type RunResult } from "./helm.js";
 
 export const KUBE_VERSION = "1.37.2";
 export const ETCD_VERSION = "3.7.3";
@@ -46,14 +51,53 @@ export function kubeBinDir(): string | undefined {
   return ok ? dir : undefined;
 }
 
-/** Builds (or reuses) the binaries with install-kube.sh; resolves to their directory. */
+/** Where install-kubectl.sh caches kubectl (cmd/kubectl of the same k8s.io/kubernetes version). */
+export function kubectlCacheDir(): string {
+  const root = process.env.WARDEN_CACHE || path.join(homedir(), ".cache/warden");
+  return path.join(root, "kube", `kubectl-${KUBE_VERSION}`);
+}
+
+/** The cached kubectl, or undefined when install-kubectl.sh has not built it. */
+export function kubectlBinary(): string | undefined {
+  const bin = path.join(kubectlCacheDir(), "kubectl");
+  return existsSync(bin) && existsSync(path.join(kubectlCacheDir(), ".stamp")) ? bin : undefined;
+}
+
+/**
+ * Builds (or reuses) the binaries with install-kube.sh, which also builds kubectl
+ * (install-kubectl.sh); resolves to the directory of kube-apiserver and etcd.
+ */
 export async function buildKube(): Promise<string> {
   const r = await run("bash", [INSTALL_KUBE, KUBE_VERSION, ETCD_VERSION], { timeoutMs: 40 * 60_000 });
   const dir = r.stdout.trim().split("\n").pop() ?? "";
-  if (r.code !== 0 || !path.isAbsolute(dir) || !existsSync(path.join(dir, "kube-apiserver"))) {
+  if (r.code !== 0 || !path.isAbsolute(dir) || !existsSync(path.join(dir, "kube-apiserver")) || kubectlBinary() === undefined) {
     throw new Error(`install-kube.sh failed (exit ${r.code}):\n${r.stderr.slice(-4000)}`);
   }
   return dir;
+}
+
+/**
+ * Why a suite needing the server is skipped: the binaries are not cached and WARDEN_E2E_REQUIRE_KUBE
+ * is not 1 (then kubeBinaries() builds them, or fails). Undefined: run.
+ */
+export function kubeSkipReason(): string | undefined {
+  if (process.env.WARDEN_E2E_REQUIRE_KUBE === "1") return undefined;
+  if (kubeBinDir() === undefined) {
+    return `kube-apiserver/etcd are not built (${kubeCacheDir()} missing): run build/kube/install-kube.sh (~7 min) or set WARDEN_E2E_REQUIRE_KUBE=1`;
+  }
+  if (kubectlBinary() === undefined) {
+    return `kubectl is not built (${kubectlCacheDir()} missing): run build/kube/install-kube.sh or set WARDEN_E2E_REQUIRE_KUBE=1`;
+  }
+  return undefined;
+}
+
+/** The cached kube-apiserver/etcd directory and kubectl, built with install-kube.sh when missing. */
+export async function kubeBinaries(): Promise<{ dir: string; kubectl: string }> {
+  const cached = kubeBinDir();
+  const dir = cached !== undefined && kubectlBinary() !== undefined ? cached : await buildKube();
+  const kubectl = kubectlBinary();
+  if (kubectl === undefined) throw new Error(`kubectl is missing from ${kubectlCacheDir()} after install-kube.sh`);
+  return { dir, kubectl };
 }
 
 /** A free TCP port on 127.0.0.1 (closed again before it is returned). */
@@ -104,6 +148,10 @@ export interface Kube {
   request(method: string, urlPath: string, body?: unknown, headers?: Record<string, string>): Promise<KubeResponse>;
   /** request() that throws unless the status is 2xx. */
   must(method: string, urlPath: string, body?: unknown): Promise<KubeResponse>;
+  /** The real kubectl against this server: `--kubeconfig` is this kubeconfig, HOME the temp dir. */
+  kubectl(args: readonly string[], input?: string): Promise<RunResult>;
+  /** The kubectl binary kubectl() runs. */
+  kubectlPath: string;
   /** The server's log files (tail), for failure messages. */
   logs(): string;
   stop(): Promise<void>;
@@ -146,8 +194,11 @@ function tail(file: string, n = 3000): string {
   }
 }
 
-/** Starts etcd + kube-apiserver from `binDir` on free loopback ports; resolves when /readyz is ok. */
-export async function startKube(binDir: string): Promise<Kube> {
+/**
+ * Starts etcd + kube-apiserver from `binDir` on free loopback ports; resolves when /readyz is ok.
+ * `kubectl` is the binary kube.kubectl() and startKubectlProxy() run.
+ */
+export async function startKube(binDir: string, kubectl: string): Promise<Kube> {
   const dir = await mkdtemp(path.join(tmpdir(), "warden-kube-"));
   const started = Date.now();
   const children: ChildProcess[] = [];
@@ -244,6 +295,8 @@ export async function startKube(binDir: string): Promise<Kube> {
       if (r.status < 200 || r.status >= 300) throw new Error(`${method} ${urlPath}: HTTP ${r.status}: ${r.body}`);
       return r;
     };
+    // No ~/.kube of the user: discovery cache and kuberc are read from / written to the temp dir.
+    const kubectlEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, KUBERC: "off" };
     return {
       dir,
       server,
@@ -251,6 +304,8 @@ export async function startKube(binDir: string): Promise<Kube> {
       startupMs: Date.now() - started,
       request,
       must,
+      kubectl: (args, input) => run(kubectl, [`--kubeconfig=${kubeconfig}`, ...args], { env: kubectlEnv, input, cwd: dir, timeoutMs: 60_000 }),
+      kubectlPath: kubectl,
       logs: () => `--- etcd\n${tail(etcdLog)}\n--- kube-apiserver\n${tail(apiLog)}`,
       stop,
     };
@@ -372,12 +427,12 @@ export interface NewObject {
 }
 
 /**
- * A plain POST, like `kubectl create` (same field manager, `kubectl-create`): the object gets no
- * Helm metadata, and the fields it sets (defaults included) belong to that field manager.
+ * `kubectl create -f -` with the real kubectl: the object gets no Helm metadata, and the fields it
+ * sets (defaults included) belong to kubectl's field manager, `kubectl-create`.
  */
 export async function createObject(kube: Kube, obj: NewObject): Promise<void> {
-  const p = await objectPath(kube, obj.apiVersion, obj.kind, obj.metadata.namespace ?? "default");
-  await kube.must("POST", `${p}?fieldManager=kubectl-create`, obj);
+  const r = await kube.kubectl(["create", "-f", "-"], JSON.stringify(obj));
+  if (r.code !== 0) throw new Error(`kubectl create -f - (${obj.kind} ${obj.metadata.name}): exit ${r.code}: ${r.stderr}`);
 }
 
 /** Creates a namespace (no-op if it exists). */
@@ -481,4 +536,79 @@ export async function liveSnapshot(kube: Kube, render: string, opts: SnapshotOpt
     json.p = (await manifestObjects(kube, opts.previousManifest, opts.namespace)).filter((o) => !o.hook).map((o) => o.key);
   }
   return { arg: encodeSnapshot(json), json };
+}
+
+// ---------------------------------------------------------------------------
+// kubectl proxy
+
+export interface KubectlProxy {
+  /** `http://127.0.0.1:<port>`, the port kubectl picked (`--port=0`) and printed. */
+  url: string;
+  /**
+   * The paths (with query) kubectl proxy sent to the API server so far, in order, read from its
+   * own client-go log (`-v=6`: one `"Response" verb=… url=…` line per request). Waits until the
+   * log has caught up: a marker request sent now must show up first.
+   */
+  requests(): Promise<string[]>;
+  /** Kills exactly this kubectl process. */
+  close(): Promise<void>;
+}
+
+let proxyMarks = 0;
+
+/** The real `kubectl proxy --port=0` on 127.0.0.1 with the test kubeconfig (plain HTTP in, TLS + token out). */
+export async function startKubectlProxy(kube: Kube): Promise<KubectlProxy> {
+  const child = spawn(kube.kubectlPath, [`--kubeconfig=${kube.kubeconfig}`, "proxy", "--port=0", "--address=127.0.0.1", "-v=6"], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: kube.dir, KUBERC: "off" },
+    cwd: kube.dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let log = "";
+  child.stdout?.on("data", (b: Buffer) => (out += b.toString("utf8")));
+  child.stderr?.on("data", (b: Buffer) => (log += b.toString("utf8")));
+  child.on("error", () => {
+    /* reported through the wait below (exitCode) */
+  });
+  const onExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  process.once("exit", onExit);
+  const close = async () => {
+    process.removeListener("exit", onExit);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await waitExit(child, 5000);
+  };
+  let port = 0;
+  try {
+    await waitFor(
+      async () => {
+        // kubectl proxy: "Starting to serve on 127.0.0.1:40211"
+        const m = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) port = Number(m[1]);
+        return port > 0;
+      },
+      30_000,
+      () => `kubectl proxy did not start:\n${out}\n${log.slice(-3000)}`,
+      child,
+    );
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const url = `http://127.0.0.1:${port}`;
+  const upstream = (): string[] => {
+    const paths: string[] = [];
+    for (const m of log.matchAll(/"Response" verb="[A-Z]+" url="([^"]+)"/g)) {
+      if (m[1].startsWith(kube.server)) paths.push(m[1].slice(kube.server.length));
+    }
+    return paths;
+  };
+  const requests = async (): Promise<string[]> => {
+    const mark = `/version?warden-mark=${++proxyMarks}`;
+    if ((await httpGet(url + mark)) !== 200) throw new Error(`kubectl proxy at ${url} does not answer:\n${log.slice(-3000)}`);
+    await waitFor(async () => upstream().includes(mark), 10_000, () => `kubectl proxy did not log ${mark}:\n${log.slice(-3000)}`, child);
+    return upstream().filter((p) => !p.startsWith("/version?warden-mark="));
+  };
+  return { url, requests, close };
 }

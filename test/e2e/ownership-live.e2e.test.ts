@@ -5,14 +5,15 @@
 //   - `warden ownership`: the full conflict report, exit codes 0/1/2;
 //   - after a failed upgrade the snapshot's previous keys come from the last *deployed* revision;
 //   - the HTTP route: plugin.wasm with `--kube-proxy=URL` under @extism/extism (runInWorker, as the
-//     Node host needs for http_request) and warden-exec inside `helm install`, through a loopback
-//     proxy that plays `kubectl proxy` (plain HTTP in, the server's TLS + token out);
-//   - warden-exec `--snapshot-file`.
+//     Node host needs for http_request) and warden-exec inside `helm install`, through the real
+//     `kubectl proxy --port=0` on 127.0.0.1 (plain HTTP in, the server's TLS + token out; the paths
+//     it forwarded are read from its own -v=6 log);
+//   - warden-exec `--snapshot-file`;
+//   - the sample reports in README.md and docs/ownership.md are this run's output of the installed
+//     CLI (WARDEN_UPDATE_DOCS=1 rewrites them instead of failing).
 import createPlugin from "@extism/extism";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import http from "node:http";
-import https from "node:https";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -21,32 +22,29 @@ import { ownershipCommand } from "../../src/cli/ownership";
 import { snapshotCommand } from "../../src/cli/snapshot";
 import { WardenWasm } from "../../src/cli/wasm";
 import type { Finding } from "../../src/report/finding";
-import { REPO_ROOT, helmBinary, installPlugin, isolatedHelmEnv, needArtefact, pluginName, runHelm, type HelmEnv, type RunResult } from "./helm.js";
-import { TOKEN, buildKube, createNamespace, createObject, getMeta, kubeBinDir, kubeCacheDir, liveSnapshot, startKube, type Kube } from "./kube.js";
+import { REPO_ROOT, helmBinary, installPlugin, isolatedHelmEnv, needArtefact, pluginName, run, runHelm, type HelmEnv, type RunResult } from "./helm.js";
+import { createNamespace, createObject, getMeta, kubeBinaries, kubeSkipReason, liveSnapshot, startKube, startKubectlProxy, type Kube, type KubectlProxy } from "./kube.js";
 
 const HELM_VERSION = "v4.3.1";
 /** Our build of v4.3.1 with the post-renderer ABI fix (helm/helm#31832): the Wasm flavour runs in it. */
 const HELM_FIXED = "v4.3.1-fixedabi";
-const REQUIRE_KUBE = process.env.WARDEN_E2E_REQUIRE_KUBE === "1";
-const CACHED_KUBE = kubeBinDir();
-const SKIP_REASON =
-  CACHED_KUBE === undefined && !REQUIRE_KUBE
-    ? `kube-apiserver/etcd are not built (${kubeCacheDir()} missing): run build/kube/install-kube.sh (~7 min) or set WARDEN_E2E_REQUIRE_KUBE=1`
-    : undefined;
+const SKIP_REASON = kubeSkipReason();
 if (SKIP_REASON) console.warn(`ownership-live.e2e: skipped: ${SKIP_REASON}`);
 
 const PLUGIN_WASM = path.join(REPO_ROOT, "dist/warden/plugin.wasm");
 const HAS_WASM = existsSync(PLUGIN_WASM);
 const WARDEN_EXEC_DIR = path.join(REPO_ROOT, "dist/warden-exec");
 const HAS_WARDEN_EXEC = existsSync(path.join(WARDEN_EXEC_DIR, "plugin.yaml"));
-/** Where the example report for docs/ownership.md is written (WARDEN_OWNERSHIP_EXAMPLE=path). */
-const EXAMPLE_OUT = process.env.WARDEN_OWNERSHIP_EXAMPLE;
+/** The installed CLI (dist/cli/warden.mjs, its version stamped from package.json at build time). */
+const WARDEN_BIN = path.join(REPO_ROOT, "bin/warden.mjs");
+const HAS_CLI = existsSync(path.join(REPO_ROOT, "dist/cli/warden.mjs"));
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 let kube: Kube;
 let helm: string;
 let henv: HelmEnv;
 let charts: string;
-let proxy: { url: string; requests: string[]; close(): Promise<void> };
+let proxy: KubectlProxy;
 
 // --- charts ----------------------------------------------------------------
 
@@ -105,30 +103,38 @@ function predicted(findings: readonly Pick<Finding, "rule" | "message">[]): stri
   return m?.[1];
 }
 
-/** A loopback plain-HTTP proxy to the API server that adds the credentials, like `kubectl proxy`. */
-function startProxy(k: Kube): Promise<typeof proxy> {
-  const ca = k.dir ? readFile(path.join(k.dir, "ca.crt")) : Promise.reject(new Error("no CA"));
-  const requests: string[] = [];
-  const server = http.createServer(async (req, res) => {
-    requests.push(req.url ?? "");
-    const headers = { ...req.headers, authorization: `Bearer ${TOKEN}` };
-    delete headers.host;
-    const up = https.request(new URL(req.url ?? "/", k.server), { method: req.method, headers, ca: await ca }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on("error", (e) => {
-      res.writeHead(502);
-      res.end(String(e));
-    });
-    req.pipe(up);
+/**
+ * Runs `warden ownership ARGS` with the installed CLI in the charts directory (KUBECONFIG and HELM from
+ * the environment, as a user would) and checks that the text between `<!-- sample:NAME:start -->` and
+ * `<!-- sample:NAME:end -->` in each of `docs` is exactly this run's command and output, the server
+ * address shortened to https://127.0.0.1:6443 and the kubeconfig path left out.
+ * WARDEN_UPDATE_DOCS=1 rewrites the blocks instead of failing.
+ */
+async function sample(name: string, args: string[], docs: string[]): Promise<RunResult> {
+  const r = await run(process.execPath, [WARDEN_BIN, "ownership", ...args], {
+    cwd: charts,
+    env: { ...henv.env, KUBECONFIG: kube.kubeconfig, HELM: helm, NO_COLOR: "1", FORCE_COLOR: "" },
   });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      resolve({ url: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) });
-    }),
-  );
+  const shown = r.stdout
+    .split(kube.server)
+    .join("https://127.0.0.1:6443")
+    .replace(/ \(context "[^"]*" in [^)]*\)/, "");
+  const start = `<!-- sample:${name}:start -->\n`;
+  const end = `<!-- sample:${name}:end -->`;
+  const block = `${start}\`\`\`text\n$ warden ownership ${args.join(" ")}\n${shown}\`\`\`\n${end}`;
+  for (const doc of docs) {
+    const file = path.join(REPO_ROOT, doc);
+    const text = await readFile(file, "utf8");
+    const a = text.indexOf(start);
+    const b = text.indexOf(end);
+    expect(a >= 0 && b > a, `the sample:${name} markers are in ${doc}`).toBe(true);
+    if (process.env.WARDEN_UPDATE_DOCS === "1") {
+      await writeFile(file, text.slice(0, a) + block + text.slice(b + end.length));
+      continue;
+    }
+    expect(text.slice(a, b + end.length), `${doc}: the sample:${name} report is stale: run WARDEN_UPDATE_DOCS=1 npx vitest run test/e2e/ownership-live.e2e.test.ts`).toBe(block);
+  }
+  return r;
 }
 
 /** plugin.wasm under @extism/extism the way Helm's plugin.yaml configures it (allowedHosts). */
@@ -149,13 +155,13 @@ async function callWasm(manifests: string, extraArgs: string[], allowedHosts = [
 
 beforeAll(async () => {
   if (SKIP_REASON) return;
-  const [binDir, helmBin] = await Promise.all([CACHED_KUBE ?? buildKube(), helmBinary(HELM_VERSION)]);
+  const [bins, helmBin] = await Promise.all([kubeBinaries(), helmBinary(HELM_VERSION)]);
   helm = helmBin;
-  kube = await startKube(binDir);
+  kube = await startKube(bins.dir, bins.kubectl);
   henv = await isolatedHelmEnv();
   henv.env.KUBECONFIG = kube.kubeconfig;
   charts = await mkdtemp(path.join(tmpdir(), "warden-live-charts-"));
-  proxy = await startProxy(kube);
+  proxy = await startKubectlProxy(kube);
 }, 45 * 60_000);
 
 afterAll(async () => {
@@ -218,6 +224,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
 
   test("warden ownership: every conflict with its owner and fix (exit 1); --take-ownership (exit 0); errors (exit 2)", async (ctx) => {
     needArtefact(ctx, HAS_WASM, "dist/warden/plugin.wasm");
+    needArtefact(ctx, HAS_CLI, "dist/cli/warden.mjs");
     const ns = "snap";
     const r = await cli(ownershipCommand, [chartB, ...kubeArgs("b", ns)]);
     expect(r.code, r.stderr + r.stdout).toBe(1);
@@ -227,10 +234,11 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     expect(r.stdout).toContain("kubectl label service/web --namespace snap app.kubernetes.io/managed-by=Helm --overwrite");
     expect(r.stdout).toContain("kubectl annotate service/web --namespace snap meta.helm.sh/release-name=b meta.helm.sh/release-namespace=snap --overwrite");
     expect(r.stdout).toContain("pass --take-ownership to helm install");
-    if (EXAMPLE_OUT) {
-      const shown = r.stdout.replace(kube.server, "https://127.0.0.1:6443").replace(/ \(context "[^"]*" in [^)]*\)/, "").split(chartB).join("./b");
-      await writeFile(EXAMPLE_OUT, `$ warden ownership ./b --release b -n snap\n${shown}`);
-    }
+    // The sample in README.md and docs/ownership.md: this report from the installed CLI.
+    const installed = await sample("ownership", ["./b", "--release", "b", "-n", ns], ["README.md", "docs/ownership.md"]);
+    expect(installed.code, installed.stderr).toBe(1);
+    expect(installed.stdout).toContain(`\nwarden ${PACKAGE_VERSION}: chart ./b (mode enforce, release b, namespace snap)\n`);
+    expect(installed.stdout.slice(installed.stdout.indexOf("\n\n"))).toBe(r.stdout.slice(r.stdout.indexOf("\n\n")).replace("warden 0.0.0-dev: chart " + chartB, `warden ${PACKAGE_VERSION}: chart ./b`));
 
     // The same in JSON: the prediction is Helm's error.
     const j = await cli(ownershipCommand, [chartB, ...kubeArgs("b", ns), "--format", "json"]);
@@ -307,7 +315,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     const args = (release: string, extra: string[] = []) => [`--kube-proxy=${proxy.url}`, `--release=${release}`, `--namespace=${ns}`, "--checks=ownership", "--mode=enforce", ...extra];
 
     const render = (await helmOk(["template", "pb", other, "--namespace", ns])).stdout;
-    const before = proxy.requests.length;
+    const before = (await proxy.requests()).length;
     const w = await callWasm(render, args("pb"));
     expect(w.error).toMatch(/warden: 1 finding blocks this render/);
     const h = await runHelm(helm, ["install", "pb", other, "--namespace", ns], { env: henv.env });
@@ -317,7 +325,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     );
     expect(w.error).toContain('ConfigMap "taken" in namespace "proxy" belongs to Helm release "pa"');
     // Metadata only: discovery, the object GETs and the release list; no Secret was read in full.
-    const sent = proxy.requests.slice(before);
+    const sent = (await proxy.requests()).slice(before);
     expect(sent).toContain("/api/v1/namespaces/proxy/configmaps/taken");
     expect(sent.some((u) => u.startsWith("/api/v1/namespaces/proxy/secrets/"))).toBe(false);
 
@@ -333,7 +341,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     expect(hu.code).not.toBe(0);
     expect(predicted(findings)).toBe(helmError(hu));
     expect(helmError(hu)).toMatch(/^unable to continue with update: ConfigMap "handmade"/);
-    expect(proxy.requests.some((u) => /^\/api\/v1\/namespaces\/proxy\/secrets\/sh\.helm\.release\.v1\.pa\.v1$/.test(u))).toBe(true);
+    expect((await proxy.requests()).some((u) => /^\/api\/v1\/namespaces\/proxy\/secrets\/sh\.helm\.release\.v1\.pa\.v1$/.test(u))).toBe(true);
 
     // A host not in allowedHosts: the Extism host refuses the request and the call fails.
     const denied = await callWasm(render, args("pb"), ["localhost"]);
@@ -381,7 +389,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     const c = await chart("many", { "cms.yaml": names.map((n) => cm(n)).join("---\n") });
     const render = (await helmOk(["template", "big", c, "--namespace", ns])).stdout;
     const oracle = await liveSnapshot(kube, render, { release: "big", namespace: ns });
-    const before = proxy.requests.length;
+    const before = (await proxy.requests()).length;
     const s = await cli(snapshotCommand, [c, ...kubeArgs("big", ns), "--format", "json"]);
     expect(s.code, s.stderr).toBe(0);
     expect({ ...JSON.parse(s.stdout), v: 1, f: undefined }).toEqual(oracle.json);
@@ -390,7 +398,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     needArtefact(ctx, HAS_WASM, "dist/warden/plugin.wasm");
     const w = await callWasm(render, [`--kube-proxy=${proxy.url}`, "--release=big", `--namespace=${ns}`, "--checks=ownership", "--mode=enforce", "--report-only", "--report-format=json"]);
     expect(w.error).toBeUndefined();
-    const sent = proxy.requests.slice(before);
+    const sent = (await proxy.requests()).slice(before);
     expect(sent).toContain(`/api/v1/namespaces/${ns}/configmaps?limit=500`);
     // No metadata GETs; one full GET: many-3 exists, was created without fields (so without managedFields),
     // and the server would give its fields to "before-first-apply" on Helm's apply (step 4 of live.ts).
@@ -404,6 +412,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
 
   test("server-side apply conflicts of an adoption: warden ownership, --snapshot and --kube-proxy predict Helm's error", async (ctx) => {
     needArtefact(ctx, HAS_WASM, "dist/warden/plugin.wasm");
+    needArtefact(ctx, HAS_CLI, "dist/cli/warden.mjs");
     const ns = "ssa-live";
     await createNamespace(kube, ns);
     const c = await chart("ssalive", { "svc.yaml": svc("edge"), "cm.yaml": cm("plain-cm") });
@@ -422,11 +431,10 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
       "v1/Service/ssa-live/edge": [["kubectl-create", "U", "v1", "", { "f:spec": { "f:ports": { 'k:{"port":80,"protocol":"TCP"}': { "f:targetPort": { "=": 80 } } } } }]],
     });
 
-    if (EXAMPLE_OUT) {
-      const text = await cli(ownershipCommand, [c, ...kubeArgs("t", ns), "--take-ownership"]);
-      const shown = text.stdout.replace(kube.server, "https://127.0.0.1:6443").replace(/ \(context "[^"]*" in [^)]*\)/, "").split(c).join("./web");
-      await writeFile(`${EXAMPLE_OUT}.ssa`, `$ warden ownership ./web --release t -n ssa-live --take-ownership\n${shown}`);
-    }
+    // The sample in docs/ownership.md: this report from the installed CLI.
+    const shown = await sample("ownership-ssa", ["./ssalive", "--release", "t", "-n", ns, "--take-ownership"], ["docs/ownership.md"]);
+    expect(shown.code, shown.stderr).toBe(1);
+    expect(shown.stdout).toContain(`\nwarden ${PACKAGE_VERSION}: chart ./ssalive (mode enforce, release t, namespace ssa-live)\n`);
     const own = await cli(ownershipCommand, [c, ...kubeArgs("t", ns), "--take-ownership", "--format", "json"]);
     expect(own.code, own.stdout).toBe(1);
     const ownFindings = JSON.parse(own.stdout).findings as Finding[];

@@ -13,6 +13,8 @@
 //   5. assert: warden blocks iff Helm fails, and warden's predicted Helm error equals Helm's
 //      `Error:` line without the CLI prefix (`INSTALLATION FAILED: ` / `UPGRADE FAILED: `).
 // One scenario also runs the warden-exec plugin inside `helm install` with the same snapshot.
+// Objects "created outside Helm" are made with the real `kubectl create` (built by
+// build/kube/install-kubectl.sh from the same Kubernetes version as the server).
 //
 // The kube binaries take ~7 minutes to build cold; when they are not cached the suite is skipped
 // with the reason, unless WARDEN_E2E_REQUIRE_KUBE=1, which builds them (or fails). Warm: ~25 s.
@@ -27,15 +29,10 @@ import { runWarden } from "../../src/core";
 import { snapshotCommand } from "../../src/cli/snapshot";
 import type { Finding } from "../../src/report/finding";
 import { REPO_ROOT, helmBinary, needArtefact, installPlugin, isolatedHelmEnv, pluginName, runHelm, type HelmEnv, type RunResult } from "./helm.js";
-import { buildKube, createNamespace, createObject, getMeta, kubeBinDir, kubeCacheDir, liveSnapshot, startKube, type Kube } from "./kube.js";
+import { KUBE_VERSION, createNamespace, createObject, getMeta, kubeBinaries, kubeSkipReason, liveSnapshot, startKube, type Kube } from "./kube.js";
 
 const HELM_VERSION = "v4.3.1";
-const REQUIRE_KUBE = process.env.WARDEN_E2E_REQUIRE_KUBE === "1";
-const CACHED_KUBE = kubeBinDir();
-const SKIP_REASON =
-  CACHED_KUBE === undefined && !REQUIRE_KUBE
-    ? `kube-apiserver/etcd are not built (${kubeCacheDir()} missing): run build/kube/install-kube.sh (~7 min) or set WARDEN_E2E_REQUIRE_KUBE=1`
-    : undefined;
+const SKIP_REASON = kubeSkipReason();
 if (SKIP_REASON) console.warn(`ownership.e2e: skipped: ${SKIP_REASON}`);
 
 const WARDEN_EXEC_DIR = path.join(REPO_ROOT, "dist/warden-exec");
@@ -235,9 +232,9 @@ const rules = (r: StepResult) => r.warden.findings.map((f) => `${f.rule} ${f.doc
 beforeAll(async () => {
   if (SKIP_REASON) return;
   const t0 = Date.now();
-  const [binDir, helmBin] = await Promise.all([CACHED_KUBE ?? buildKube(), helmBinary(HELM_VERSION)]);
+  const [bins, helmBin] = await Promise.all([kubeBinaries(), helmBinary(HELM_VERSION)]);
   helm = helmBin;
-  kube = await startKube(binDir);
+  kube = await startKube(bins.dir, bins.kubectl);
   henv = await isolatedHelmEnv();
   henv.env.KUBECONFIG = kube.kubeconfig;
   charts = await mkdtemp(path.join(tmpdir(), "warden-own-charts-"));
@@ -259,7 +256,11 @@ afterAll(async () => {
 // --- scenarios ---------------------------------------------------------------
 
 describe.skipIf(SKIP_REASON !== undefined)(`ownership predictions vs Helm ${HELM_VERSION} on kube-apiserver`, () => {
-  test("the server is real: kubeconfig works for Helm, and a plain POST leaves no Helm metadata", async () => {
+  test("the server and kubectl are real: the kubeconfig works for both and Helm; kubectl create leaves no Helm metadata", async () => {
+    const v = await kube.kubectl(["version", "-o", "json"]);
+    expect(v.code, v.stderr).toBe(0);
+    const versions = JSON.parse(v.stdout) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string } };
+    expect([versions.clientVersion.gitVersion, versions.serverVersion.gitVersion]).toEqual([`v${KUBE_VERSION}`, `v${KUBE_VERSION}`]);
     await createNamespace(kube, "probe");
     await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "probe", namespace: "probe" } });
     expect(await getMeta(kube, "v1", "ConfigMap", "probe", "probe")).toEqual({ labels: {}, annotations: {} });
@@ -268,13 +269,19 @@ describe.skipIf(SKIP_REASON !== undefined)(`ownership predictions vs Helm ${HELM
     expect(JSON.parse(ls.stdout)).toEqual([]);
   });
 
-  test("unmanaged ConfigMap and Service (created like kubectl create): all three problems, Helm stops at the ConfigMap", async () => {
+  test("unmanaged ConfigMap and Service created with kubectl create: all three problems, Helm stops at the ConfigMap", async () => {
     const ns = "unmanaged";
     await createNamespace(kube, ns);
     const c = await chart("unmanaged", { "svc.yaml": svc("web"), "cm.yaml": cm("web-config") });
-    // Pre-existing objects without Helm metadata (the Service with the chart's spec: see the SSA test below).
-    await createObject(kube, { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: ns }, spec: { ports: [{ port: 80, targetPort: 8080 }] } });
-    await createObject(kube, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web-config", namespace: ns } });
+    // Pre-existing objects without Helm metadata (the Service with the chart's spec: see the SSA test
+    // below), from a file, as someone would: `kubectl create -f preexisting.yaml`.
+    const file = path.join(charts, "preexisting.yaml");
+    await writeFile(file, `${svc("web").replace("  name: web\n", `  name: web\n  namespace: ${ns}\n`)}---\n${cm("web-config", `  namespace: ${ns}\n`)}`);
+    const created = await kube.kubectl(["create", "-f", file]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toBe("service/web created\nconfigmap/web-config created\n");
+    const live = (await kube.must("GET", `/api/v1/namespaces/${ns}/configmaps/web-config`)).json<{ metadata: { managedFields: Array<{ manager: string; operation: string }> } }>();
+    expect(live.metadata.managedFields.map((m) => `${m.manager} ${m.operation}`)).toEqual(["kubectl-create Update"]);
 
     const r = await step("unmanaged ConfigMap + Service", { op: "install", release: "c", namespace: ns, chart: c });
     expect(r.helm.code).not.toBe(0);
@@ -576,14 +583,11 @@ describe.skipIf(SKIP_REASON !== undefined)(`ownership predictions vs Helm ${HELM
     // kubectl edit sets the cpu limit as "0.5": the server stores 500m.
     const edit = await kube.request("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/web?fieldManager=kubectl-edit`, JSON.stringify({ spec: { template: { spec: { containers: [{ name: "web", resources: { limits: { cpu: "0.5" } } }] } } } }), { "Content-Type": "application/strategic-merge-patch+json" });
     expect(edit.status, edit.body).toBe(200);
-    // ConfigMap from `kubectl apply` (client-side: manager kubectl-client-side-apply and the annotation), then
-    // a key someone else applied server-side.
-    await kube.must("POST", `/api/v1/namespaces/${ns}/configmaps?fieldManager=kubectl-client-side-apply`, {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name: "settings", annotations: { "kubectl.kubernetes.io/last-applied-configuration": '{"apiVersion":"v1","data":{"a":"1","b":"2"},"kind":"ConfigMap","metadata":{"name":"settings"}}\n' } },
-      data: { a: "1", b: "2" },
-    });
+    // ConfigMap from the real `kubectl apply` (client-side: manager kubectl-client-side-apply and the
+    // last-applied annotation), then a key another tool applied server-side (a plain apply PATCH:
+    // `kubectl apply --server-side` would first move kubectl-client-side-apply's fields to its own manager).
+    const applied = await kube.kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: ns }, data: { a: "1", b: "2" } }));
+    expect(applied.code, applied.stderr).toBe(0);
     const argo = await kube.request("PATCH", `/api/v1/namespaces/${ns}/configmaps/settings?fieldManager=argocd`, JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" }, data: { extra: "e" } }), { "Content-Type": "application/apply-patch+yaml" });
     expect(argo.status, argo.body).toBe(200);
     // An object without managedFields (created before field management, or reset): the API server gives
@@ -652,7 +656,8 @@ describe.skipIf(SKIP_REASON !== undefined)(`ownership predictions vs Helm ${HELM
   });
 
   // Not only adoptions: an upgrade applies the release's own objects again, and a field someone changed
-  // since with another manager (kubectl edit, kubectl scale) now belongs to that manager.
+  // since with another manager (kubectl edit, emulated with its field manager; the real kubectl scale)
+  // now belongs to that manager.
   test("an upgrade after kubectl edit and kubectl scale: the release's own objects conflict too", async () => {
     const ns = "drift";
     await createNamespace(kube, ns);
@@ -664,12 +669,13 @@ describe.skipIf(SKIP_REASON !== undefined)(`ownership predictions vs Helm ${HELM
     expect(noop.helm.code, noop.helm.stderr).toBe(0);
     const e = await kube.request("PATCH", `/api/v1/namespaces/${ns}/configmaps/conf?fieldManager=kubectl-edit`, JSON.stringify({ data: { k: "edited" } }), { "Content-Type": "application/merge-patch+json" });
     expect(e.status, e.body).toBe(200);
-    const sc = await kube.request("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/app/scale?fieldManager=kubectl-scale`, JSON.stringify({ spec: { replicas: 3 } }), { "Content-Type": "application/merge-patch+json" });
-    expect(sc.status, sc.body).toBe(200);
+    const sc = await kube.kubectl(["scale", "deployment/app", "--namespace", ns, "--replicas=3"]);
+    expect(sc.code, sc.stderr).toBe(0);
     const r = await step(S, { op: "upgrade", release: "dr", namespace: ns, chart: c });
     expect(r.helm.code).not.toBe(0);
     expect(r.helm.error).toContain('conflict occurred while applying object drift/conf /v1, Kind=ConfigMap: Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.k');
-    expect(r.helm.error).toContain('conflict with "kubectl-scale" with subresource "scale" using apps/v1: .spec.replicas');
+    // The real kubectl scale (v1.37) updates the scale subresource as field manager "kubectl", not "kubectl-scale".
+    expect(r.helm.error).toContain('conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas');
   });
 
   test("the warden-exec plugin inside `helm install` blocks the conflicting install before Helm touches the cluster", async (ctx) => {

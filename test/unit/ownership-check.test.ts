@@ -194,14 +194,49 @@ describe('ownership check through runWarden', () => {
     expect(r.findings[0].message).toContain('"unable to continue with install: metadata.name and metadata.generateName cannot both be set"');
   });
 
-  it('runs inside the Helm plugin ABI', () => {
+  it('runs inside the Helm plugin ABI: one error message names every conflicting object, its owner and the fix', () => {
     const args = ['--mode=enforce', '--release=web', '--namespace=prod', snap(live)];
     const r = handleHelmInput(JSON.stringify({ manifests: INPUT, extraArgs: args }));
-    expect('error' in r && r.error).toContain('ownership/conflict');
+    const lines = ('error' in r ? r.error : '').split('\n');
+    expect(lines[0]).toBe('warden: 2 findings block this render (mode enforce):');
+    // Helm would stop at the ConfigMap; the message has both conflicts, one line each, in Helm's order.
+    expect(lines.slice(1, 3).map((l) => /^ {2}(\S+ \S+) \(([^)]+)\): \[BLOCK\] ownership\/conflict: /.exec(l)?.slice(1))).toEqual([
+      ['ConfigMap prod/shared-config', 'web/templates/cm.yaml'],
+      ['Service prod/web', 'web/templates/svc.yaml'],
+    ]);
+    expect(lines[1]).toContain('belongs to Helm release "other" in namespace "prod"');
+    expect(lines[1]).toContain(' — fix: pass --take-ownership to helm install; or adopt it by hand: kubectl annotate configmap/shared-config --namespace prod meta.helm.sh/release-name=web --overwrite');
+    expect(lines[2]).toContain('Service "web" in namespace "prod" exists without Helm ownership metadata');
+    expect(lines[2]).toContain('kubectl label service/web --namespace prod app.kubernetes.io/managed-by=Helm --overwrite');
+    // The ClusterRole is new: not in the message.
+    expect(lines.slice(3)).toEqual(['Fix the chart, or pass --post-renderer-args=--mode=audit to report these without blocking.']);
     const ok = handleHelmInput(JSON.stringify({ manifests: INPUT, extraArgs: [...args, '--take-ownership'] }));
     expect('output' in ok && JSON.parse(ok.output).manifests).toBe(INPUT);
     const bad = handleHelmInput(JSON.stringify({ manifests: INPUT, extraArgs: ['--snapshot=ws1.ab!d'] }));
     expect(bad).toEqual({ error: 'warden: --snapshot: the snapshot is not valid base64url (character "!" at 2)' });
+  });
+
+  it('the enforce message lists the first 25 blocking objects, then says how many more and points to warden check', () => {
+    const message = (n: number) => {
+      const names = Array.from({ length: n }, (_, i) => `cm-${String(i).padStart(2, '0')}`);
+      const s = stream(...names.map((name) => obj('ConfigMap', name, { file: 'web/templates/cms.yaml' })));
+      const o = Object.fromEntries(names.map((name): [string, [null, null, null]] => [`v1/ConfigMap/prod/${name}`, [null, null, null]]));
+      const r = handleHelmInput(JSON.stringify({ manifests: s, extraArgs: ['--checks=ownership', '--mode=enforce', '--release=web', '--namespace=prod', snap(o)] }));
+      return { names, lines: ('error' in r ? r.error : '').split('\n') };
+    };
+    const named = (lines: string[]) => lines.flatMap((l) => /^ {2}ConfigMap prod\/(\S+) \(web\/templates\/cms\.yaml\): \[BLOCK\] ownership\/conflict: /.exec(l)?.[1] ?? []);
+    // 25: every one, no "more" line.
+    const all = message(25);
+    expect(all.lines[0]).toBe('warden: 25 findings block this render (mode enforce):');
+    expect(named(all.lines)).toEqual(all.names);
+    expect(all.lines).toHaveLength(1 + 25 + 1);
+    expect(all.lines.some((l) => l.includes('more'))).toBe(false);
+    // 30: the first 25 in Helm's order, then the count of the rest and where to see them.
+    const capped = message(30);
+    expect(capped.lines[0]).toBe('warden: 30 findings block this render (mode enforce):');
+    expect(named(capped.lines)).toEqual(capped.names.slice(0, 25));
+    expect(capped.lines[26]).toBe('  … and 5 more (run "warden check" for the full report)');
+    expect(capped.lines.slice(27)).toEqual(['Fix the chart, or pass --post-renderer-args=--mode=audit to report these without blocking.']);
   });
 
   it('ignores the policies the chart ships that the policy check removes, and only those', () => {
