@@ -455,7 +455,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
   // What Helm passes from plugin.yaml to go-sdk (internal/plugin/runtime_extismv1.go buildManifest):
   // runtimeConfig.allowedHosts and memory.maxHttpResponseBytes. The Wasm flavour needs a Helm with the
   // post-renderer ABI fix, so this runs on our v4.3.1-fixedabi build.
-  test("the Wasm flavour inside helm install: plugin.yaml's allowedHosts and maxHttpResponseBytes reach go-sdk", async (ctx) => {
+  test("the Wasm flavour inside helm install: live state by --kube-proxy (allowedHosts and maxHttpResponseBytes reach go-sdk) and by --snapshot", async (ctx) => {
     needArtefact(ctx, HAS_WASM, "dist/warden/plugin.wasm");
     const fixed = await helmBinary(HELM_FIXED);
     const ns = "wasm";
@@ -470,9 +470,15 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
       "no-max-http": yaml.replace(/\n\s*maxHttpResponseBytes: \d+/, ""),
       "no-hosts": yaml.replace(/\n\s*allowedHosts:\n(\s+- .*\n)+/, "\n"),
     };
+    // The other way to give the plugin live state: a `warden snapshot` passed as an argument
+    // (no HTTP at all, so it works with Helm's defaults too).
+    const snap = await cli(snapshotCommand, [c, ...kubeArgs("w", ns)]);
+    expect(snap.stdout).toMatch(/^ws1\.[A-Za-z0-9_-]+\n$/);
+    variants["snapshot-arg, no-hosts"] = variants["no-hosts"];
     const results: Record<string, RunResult> = {};
     for (const [variant, text] of Object.entries(variants)) {
       expect(text === yaml).toBe(variant === "shipped");
+      const live = variant.startsWith("snapshot-arg") ? `--snapshot=${snap.stdout.trim()}` : `--kube-proxy=${proxy.url}`;
       const env = await isolatedHelmEnv();
       try {
         env.env.KUBECONFIG = kube.kubeconfig;
@@ -483,7 +489,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
         await installPlugin(fixed, env, dir);
         results[variant] = await runHelm(
           fixed,
-          ["install", "w", c, "--namespace", ns, "--post-renderer", "warden", ...[`--kube-proxy=${proxy.url}`, "--release=w", `--namespace=${ns}`, "--checks=ownership", "--mode=enforce"].map((a) => `--post-renderer-args=${a}`)],
+          ["install", "w", c, "--namespace", ns, "--post-renderer", "warden", ...[live, "--release=w", `--namespace=${ns}`, "--checks=ownership", "--mode=enforce"].map((a) => `--post-renderer-args=${a}`)],
           { env: env.env },
         );
       } finally {
@@ -497,6 +503,9 @@ describe.skipIf(SKIP_REASON !== undefined)(`warden reads the cluster itself (Hel
     expect(results["no-max-http"].stderr).toContain("plugin error: http: request body too large");
     expect(results["no-hosts"].code).not.toBe(0);
     expect(results["no-hosts"].stderr).toMatch(/HTTP request to 'http:\/\/127\.0\.0\.1:\d+\/api\/v1' is not allowed/);
+    expect(results["snapshot-arg, no-hosts"].code).not.toBe(0);
+    expect(results["snapshot-arg, no-hosts"].stderr).toContain('ConfigMap "claimed" in namespace "wasm" exists without Helm ownership metadata');
+    expect(results["snapshot-arg, no-hosts"].stderr).toContain("warden: 1 finding blocks this render");
     expect(await getMeta(kube, "v1", "ConfigMap", ns, "claimed")).toEqual({ labels: {}, annotations: {} });
   });
 });
