@@ -183,7 +183,7 @@ describe('warden check on rendered manifests', () => {
       source: 'warden',
       policy: 'ownership',
       result: 'warn',
-      subjects: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', namespace: 'default' }],
+      resources: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', namespace: 'default' }],
     });
   });
 

@@ -343,7 +343,7 @@ describe('verdicts that reach the user inside Helm', () => {
     const r = run(['--packs=none', `--policy=${TEAM_POLICY}`, '--report-object=policyreport', '--release=web'], STREAM);
     const rep = objects(r.manifests).pop() as Record<string, any>;
     expect(rep).toMatchObject({ apiVersion: 'openreports.io/v1alpha1', kind: 'Report', metadata: { name: 'warden-web' }, summary: { fail: 1 } });
-    expect(rep.results[0]).toMatchObject({ policy: 'require-team-label', rule: 'check-team', result: 'fail', subjects: [{ kind: 'Deployment', name: 'bad' }], properties: { process: 'helm post-renderer' } });
+    expect(rep.results[0]).toMatchObject({ policy: 'require-team-label', rule: 'check-team', result: 'fail', resources: [{ kind: 'Deployment', name: 'bad' }], properties: { process: 'helm post-renderer' } });
   });
 
   it('--report-object needs --release; bad values are usage errors', () => {

@@ -80,7 +80,9 @@ function result(f: Finding, ctx: ReportContext, flavour: PolicyReportFlavour): R
   if (ts !== undefined) r.timestamp = ts;
   r.result = reportResult(f);
   r.scored = true;
-  r[flavour === 'openreports' ? 'subjects' : 'resources'] = subject(f, ctx);
+  // Both APIs spell the field `resources` in JSON (openreports.io's Go field is Subjects, its
+  // JSON name is still "resources": reports-api v0.2.1 report_types.go), as Kyverno writes it.
+  r.resources = subject(f, ctx);
   r.message = f.message;
   const props: Record<string, string> = { check: f.check, process: ctx.process ?? 'warden check', wardenResult: f.result };
   if (f.enforce) props.enforce = 'true';

@@ -213,16 +213,16 @@ describe('PolicyReport', () => {
       severity: 'medium',
       category: 'Best Practices',
       timestamp: { seconds: 1795600800, nanos: 250000000 },
-      subjects: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'prod' }],
+      resources: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'prod' }],
       properties: { path: 'spec.template.spec.containers[0].image', template: 'charts/webapp/templates/deployment.yaml' },
     });
     expect(pol.message).toContain('mutable image tag');
     for (const r of cluster.results) {
       expect(['pass', 'fail', 'warn', 'error', 'skip']).toContain(r.result);
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(['source', 'policy', 'rule', 'result', 'scored', 'message', 'category', 'subjects', 'properties']));
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['source', 'policy', 'rule', 'result', 'scored', 'message', 'category', 'resources', 'properties']));
     }
     expect(cluster.summary).toEqual({ pass: 1, fail: 2, warn: 1, error: 1, skip: 0 });
-    // A cluster-scoped object carries no namespace; wgpolicy names the list `resources`.
+    // A cluster-scoped object carries no namespace; both APIs name the list `resources` in JSON.
     const cr = wg.items[0].results.find((r: { rule: string }) => r.rule === 'cluster-scoped-name');
     expect(cr.resources).toEqual([{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'reader' }]);
     expect(cr.subjects).toBeUndefined();
@@ -251,7 +251,7 @@ describe('PolicyReport', () => {
     for (const flavour of ['openreports', 'wgpolicy'] as const) {
       const rep = JSON.parse(renderPolicyReport(cases.map(([f]) => f), SUMMARY, ctx(), flavour));
       expect(rep.kind).toBe(flavour === 'openreports' ? 'ClusterReport' : 'ClusterPolicyReport');
-      const refs = rep.results.map((r: Record<string, { namespace?: string; kind: string }[]>) => r[flavour === 'openreports' ? 'subjects' : 'resources'][0]);
+      const refs = rep.results.map((r: Record<string, { namespace?: string; kind: string }[]>) => r.resources[0]);
       expect(refs.map((r: { kind: string }) => r.kind)).toEqual(cases.map(([f]) => f.document!.kind));
       expect(refs.map((r: { namespace?: string }) => r.namespace)).toEqual(cases.map(([, ns]) => ns));
       for (const r of refs) if (r.namespace === undefined) expect(Object.keys(r)).toEqual(['apiVersion', 'kind', 'name']);
