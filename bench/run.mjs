@@ -36,7 +36,7 @@
 // Every call's output is verified (pass-through: identical bytes); a wrong result fails the run.
 
 import { build as esbuild } from 'esbuild';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir, totalmem, release as osRelease } from 'node:os';
@@ -765,6 +765,11 @@ async function main() {
   writeFileSync(flags.out, JSON.stringify(doc, null, 2) + '\n');
   log(`bench: wrote ${relative(process.cwd(), flags.out)}`);
   if (results.some((r) => !r.skipped && !r.ok)) process.exitCode = 1;
+  // A full run also measures warden against the Kyverno CLI (bench/compare.mjs) when it is built.
+  if (!flags.subset && existsSync(kyvernoPath())) {
+    const r = spawnSync(process.execPath, [join(here, 'compare.mjs'), ...(flags.doc === 'none' ? ['--no-doc'] : [])], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
 }
 
 main().catch((e) => {
