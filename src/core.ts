@@ -104,7 +104,9 @@ export function blockingMessage(findings: readonly Finding[], mode: string): str
   ];
   for (const f of blocking.slice(0, MAX_ERROR_LINES)) lines.push(`  ${objectLabel(f)}: ${findingLine(f)}`);
   if (blocking.length > MAX_ERROR_LINES) {
-    lines.push(`  … and ${blocking.length - MAX_ERROR_LINES} more (run "warden check" for the full report)`);
+    // Ownership conflicts need the cluster: `warden ownership` reads it; everything else `warden check` shows.
+    const command = blocking.every((f) => f.check === 'ownership') ? 'warden ownership' : 'warden check';
+    lines.push(`  … and ${blocking.length - MAX_ERROR_LINES} more (run "${command}" for the full report)`);
   }
   lines.push(
     mode === 'enforce' || byPolicyAction

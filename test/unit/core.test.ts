@@ -4,7 +4,8 @@ import { applyPatches } from '../../src/apply/apply';
 import type { Check, Patch } from '../../src/checks/check';
 import { emitStream } from '../../src/emit/emit';
 import { readStream } from '../../src/read/document';
-import { handleHelmInput, HELM_BUG_MESSAGE, manifestsToken, runWarden } from '../../src/core';
+import { blockingMessage, handleHelmInput, HELM_BUG_MESSAGE, manifestsToken, runWarden } from '../../src/core';
+import type { Finding } from '../../src/report/finding';
 
 const STREAM = [
   '---',
@@ -200,5 +201,28 @@ describe('manifestsToken (unchanged manifests go back as sent)', () => {
     const r = handleHelmInput(dup);
     if (!('output' in r)) throw new Error(r.error);
     expect(JSON.parse(r.output).manifests).toBe('b: 2\n');
+  });
+});
+
+describe('blockingMessage', () => {
+  const finding = (check: Finding['check'], i: number): Finding => ({
+    check,
+    rule: check === 'policy' ? 'p/r' : 'ownership/conflict',
+    result: 'fail',
+    enforce: true,
+    message: `problem ${i}`,
+    document: { index: i, line: 1 + i * 5, kind: 'ConfigMap', name: `cm-${i}`, namespace: 'prod' },
+  });
+
+  it('lists 25 blocking findings, then says how many more and which command shows them all', () => {
+    const policy = Array.from({ length: 27 }, (_, i) => finding('policy', i));
+    const lines = blockingMessage(policy, 'enforce').split('\n');
+    expect(lines[0]).toBe('warden: 27 findings block this render (mode enforce):');
+    expect(lines.filter((l) => l.includes('problem ')).length).toBe(25);
+    expect(lines).toContain('  … and 2 more (run "warden check" for the full report)');
+    const mixed = [...Array.from({ length: 26 }, (_, i) => finding('ownership', i)), finding('policy', 99)];
+    expect(blockingMessage(mixed, 'enforce')).toContain('… and 2 more (run "warden check" for the full report)');
+    const ownership = Array.from({ length: 26 }, (_, i) => finding('ownership', i));
+    expect(blockingMessage(ownership, 'enforce')).toContain('… and 1 more (run "warden ownership" for the full report)');
   });
 });

@@ -235,7 +235,7 @@ describe('ownership check through runWarden', () => {
     const capped = message(30);
     expect(capped.lines[0]).toBe('warden: 30 findings block this render (mode enforce):');
     expect(named(capped.lines)).toEqual(capped.names.slice(0, 25));
-    expect(capped.lines[26]).toBe('  … and 5 more (run "warden check" for the full report)');
+    expect(capped.lines[26]).toBe('  … and 5 more (run "warden ownership" for the full report)');
     expect(capped.lines.slice(27)).toEqual(['Fix the chart, or pass --post-renderer-args=--mode=audit to report these without blocking.']);
   });
 
