@@ -41,7 +41,7 @@ export interface TraefikPathCoverage {
   path: 'kept' | 'translated';
   faithful: number;
   approximated: number;
-  /** kept: rows the provider does not read (the Ingress is translated instead); translated: mapped rows warden does not carry (`not-implemented`). */
+  /** kept: rows the provider does not read (the Ingress is translated instead); translated: mapped rows warden does not carry (snippets, `not-translated` with the reason, `not-implemented`). */
   elsewhere: number;
   unsupported: number;
 }
@@ -93,7 +93,7 @@ export function coverageTable(): string {
     ...traefikPaths().map((p) =>
       p.path === 'kept'
         ? `| Ingress kept (kubernetesIngressNGINX provider) | ${p.faithful} | ${p.approximated} | ${p.elsewhere} not read by the provider: the Ingress is translated | ${p.unsupported} |`
-        : `| Middleware / IngressRoute translation | ${p.faithful} | ${p.approximated} | ${p.elsewhere} mapped rows not carried: \`ingress/not-implemented\` | ${p.unsupported} |`,
+        : `| Middleware / IngressRoute translation | ${p.faithful} | ${p.approximated} | ${p.elsewhere} mapped rows not carried: snippets, \`ingress/not-translated\` with the reason, or \`ingress/not-implemented\` | ${p.unsupported} |`,
     ),
   ].join('\n');
 }

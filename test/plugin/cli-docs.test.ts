@@ -49,3 +49,37 @@ describe('docs/cli.md', () => {
     }
   });
 });
+
+// The migration example in README.md and docs/ingress.md is an excerpt (two of four Ingresses) of
+// real `warden ingress` output: every line it shows must be a line of the real output, in order,
+// and the summary line must be the real one.
+describe('the ingress migration example', () => {
+  const COMMAND = 'warden ingress charts-fixtures/ingress-nginx-app --target traefik --release demo';
+
+  function excerpt(file: string): string[] {
+    const doc = readFileSync(file, 'utf8');
+    const at = doc.indexOf('`' + COMMAND + '`');
+    expect(at, `${file} shows the example`).toBeGreaterThanOrEqual(0);
+    const start = doc.indexOf('```text\n', at);
+    const end = doc.indexOf('\n```', start + 8);
+    return doc.slice(start + 8, end).split('\n').filter((l) => l.trim() !== '');
+  }
+
+  it('is real output of the CLI, in README.md and docs/ingress.md', () => {
+    const helm = execFileSync('bash', [join(root, 'build', 'helm', 'install-helm.sh'), 'v4.3.1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const r = warden(COMMAND.split(' ').slice(1).concat('--no-config'), { HELM: helm });
+    expect(r.stderr).toBe('');
+    const real = r.stdout.split('\n').filter((l) => l.trim() !== '');
+    for (const file of [join(root, 'README.md'), join(root, 'docs', 'ingress.md')]) {
+      const shown = excerpt(file);
+      expect(shown.length).toBeGreaterThan(10);
+      let i = 0;
+      for (const line of shown) {
+        while (i < real.length && real[i] !== line) i++;
+        expect(i < real.length, `${file.slice(root.length + 1)}: "${line}" is not (in this order) in the real output:\n${r.stdout}`).toBe(true);
+        i++;
+      }
+      expect(shown[shown.length - 1]).toBe(real[real.length - 1]);
+    }
+  });
+});

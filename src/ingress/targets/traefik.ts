@@ -84,10 +84,13 @@ export const TRAEFIK_TRANSLATED: ReadonlySet<string> = new Set([
   'allowlist-source-range', 'upstream-vhost', 'service-upstream', 'enable-access-log', 'proxy-http-version',
   'proxy-next-upstream', 'proxy-next-upstream-tries', 'proxy-next-upstream-timeout', 'proxy-send-timeout',
   'from-to-www-redirect', 'custom-headers',
+  'auth-method', 'auth-tls-verify-depth', 'enable-global-auth', 'canary-by-header-pattern', 'canary-by-cookie',
+  'proxy-buffering', 'proxy-request-buffering', 'proxy-buffer-size', 'proxy-buffers-number', 'proxy-max-temp-file-size',
+  'session-cookie-expires', 'affinity-mode', 'preserve-trailing-slash', 'ssl-ciphers', 'upstream-hash-by',
 ]);
 
 /** Entries of TRAEFIK_TRANSLATED that are only reported with their exact reason (no CRD field). */
-export const TRAEFIK_REPORTED_ONLY: readonly string[] = ['proxy-send-timeout'];
+export const TRAEFIK_REPORTED_ONLY: readonly string[] = ['proxy-send-timeout', 'proxy-max-temp-file-size', 'enable-global-auth'];
 
 /**
  * Rows the registry calls faithful for Traefik (true of the kubernetesIngressNGINX provider,
@@ -97,6 +100,16 @@ export const TRAEFIK_REPORTED_ONLY: readonly string[] = ['proxy-send-timeout'];
 export const TRAEFIK_TRANSLATED_APPROXIMATED: readonly string[] = [
   'app-root', 'permanent-redirect', 'permanent-redirect-code', 'temporal-redirect', 'temporal-redirect-code',
   'proxy-read-timeout', 'auth-secret', 'auth-secret-type', 'auth-tls-pass-certificate-to-upstream',
+  'auth-method', 'proxy-request-buffering', 'session-cookie-expires',
+  // the buffering Middleware they need also holds back responses, which ingress-nginx streamed
+  'proxy-body-size', 'client-body-buffer-size',
+];
+
+/** Session-affinity rows ingress-nginx reads on a canary Ingress for the canary's own upstream. */
+const CANARY_OWN_ROWS: readonly string[] = [
+  'affinity', 'affinity-mode', 'affinity-canary-behavior', 'session-cookie-name', 'session-cookie-path',
+  'session-cookie-domain', 'session-cookie-expires', 'session-cookie-max-age', 'session-cookie-samesite',
+  'session-cookie-conditional-samesite-none', 'session-cookie-secure', 'session-cookie-change-on-failure',
 ];
 
 export interface TraefikOptions {
@@ -133,6 +146,7 @@ class TraefikEmitter {
   private readonly routeMode: boolean;
   private readonly className: string;
   private readonly suffix: string;
+  private ruleHosts?: Set<string>;
 
   constructor(private readonly parsed: ParsedIngresses, private readonly options: TraefikOptions) {
     this.regexHosts = regexHosts(parsed);
@@ -215,6 +229,11 @@ class TraefikEmitter {
     return objectName([ing.id.name, what], 253);
   }
 
+  /** `<name>-client-tls` when it checks client certificates, `<name>-tls` for cipher suites only. */
+  private tlsOptionName(ing: IngressModel, t: Translation): string {
+    return this.mwName(ing, t.tlsOption?.clientAuth !== undefined ? 'client-tls' : 'tls');
+  }
+
   private ref(ing: IngressModel, name: string): string {
     return `${ing.id.namespace}-${name}@kubernetescrd`;
   }
@@ -229,6 +248,15 @@ class TraefikEmitter {
     if (f.canary !== undefined) {
       if (!this.routeMode) {
         this.notes.add('error', 'canary-needs-ingressroute', ing, 'a canary Ingress cannot be expressed with Traefik Ingresses (weights and header routing need a TraefikService); use --ingress-traefik=ingressroute. It is not rewritten', 'canary');
+      }
+      const hashKey = annotationKey(ing, 'upstream-hash-by');
+      if (hashKey !== undefined) this.notes.add('warning', 'not-translated', ing, `${hashKey} on a canary Ingress is not carried: the canary's entry in the weighted TraefikService is balanced round-robin`, hashKey);
+      // ingress-nginx ignores a canary's other annotations (the main Ingress's apply), except
+      // upstream-hash-by, load-balance (reported above: no Traefik equivalent at all) and session
+      // affinity, which configure the canary's own upstream.
+      for (const row of CANARY_OWN_ROWS) {
+        const key = annotationKey(ing, row);
+        if (key !== undefined) this.notes.add('warning', 'not-translated', ing, `${key} on a canary Ingress is not carried: ingress-nginx applies it to the canary's own upstream, but the canary's entry in the weighted TraefikService gets no sticky cookie or balancing choice of its own`, key);
       }
       return; // merged into the main Ingress's IngressRoute
     }
@@ -248,7 +276,7 @@ class TraefikEmitter {
       this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'ServersTransport', metadata: { name: this.mwName(ing, 'transport'), namespace: ing.id.namespace }, spec: t.serversTransport }, [ing]);
     }
     if (t.tlsOption !== undefined) {
-      this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'TLSOption', metadata: { name: this.mwName(ing, 'client-tls'), namespace: ing.id.namespace }, spec: t.tlsOption }, [ing]);
+      this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'TLSOption', metadata: { name: this.tlsOptionName(ing, t), namespace: ing.id.namespace }, spec: t.tlsOption }, [ing]);
     }
     if (this.routeMode) this.ingressRoute(ing, t, all);
     else this.ingress(ing, t);
@@ -264,6 +292,9 @@ class TraefikEmitter {
     if ((tlsHosts && f.sslRedirect !== false) || f.forceSslRedirect === true) {
       t.redirect = { name: this.mwName(ing, 'https-redirect'), spec: { redirectScheme: { permanent: true, scheme: 'https' } } };
       this.notes.add('info', 'redirect-status', ing, 'the HTTPS redirect is a redirectScheme Middleware (permanent): Traefik answers 301 to GET and 308 to other methods, where ingress-nginx sends 308 to all', f.forceSslRedirect === true ? 'force-ssl-redirect' : 'ssl-redirect');
+      const slash = annotationValue<boolean>(ing, 'preserve-trailing-slash');
+      if (slash === true) this.notes.add('info', 'redirect-status', ing, 'preserve-trailing-slash "true": the redirectScheme Middleware keeps the URL as it is, trailing slash included, as ingress-nginx does', 'preserve-trailing-slash');
+      else if (slash === false) this.notes.add('warning', 'approximated', ing, 'preserve-trailing-slash "false": ingress-nginx drops a trailing slash from the URL of its HTTPS redirect; Traefik\'s redirectScheme keeps the URL as it is and cannot drop it', 'preserve-trailing-slash');
     }
     if (f.redirect !== undefined) {
       const r = f.redirect;
@@ -345,8 +376,17 @@ class TraefikEmitter {
       if (signin !== undefined) spec.authSigninURL = signin.trim();
       add('forward-auth', { forwardAuth: spec });
       this.notes.add('info', 'forward-auth', ing, 'auth-url becomes a forwardAuth Middleware: the auth service gets the request headers (X-Forwarded-Method/-Uri instead of nginx\'s X-Original-Method/-Url)', 'auth-url');
-      const method = annotationValue<string>(ing, 'auth-method');
-      if (method !== undefined) this.notes.add('warning', 'approximated', ing, `auth-method ${method}: forwardAuth always uses GET for the auth request`, 'auth-method');
+      const method = annotationValue<string>(ing, 'auth-method')?.trim();
+      if (method !== undefined && method !== '' && method !== 'GET') {
+        this.notes.add('warning', 'approximated', ing, `auth-method ${method}: ingress-nginx sent the auth request with ${method}; Traefik's forwardAuth sends GET, or the client's own method (preserveRequestMethod), never a fixed one, so the auth service now receives GET`, 'auth-method');
+      }
+    }
+    const globalAuth = annotationValue<boolean>(ing, 'enable-global-auth');
+    if (globalAuth !== undefined) {
+      const what = globalAuth
+        ? 'if that ConfigMap sets global-auth-url, attach its forwardAuth Middleware to this Ingress\'s router by hand'
+        : 'if that ConfigMap sets global-auth-url, attach its forwardAuth Middleware to the other routers only, not to this one';
+      this.notes.add('warning', 'not-translated', ing, `enable-global-auth "${annotationRaw(ing, 'enable-global-auth')!.trim()}" switches ingress-nginx's controller-wide global-auth-url (its ConfigMap) for this Ingress; Traefik has no global auth to switch per router (a Middleware on the entry point applies to every router) and warden does not read the controller ConfigMap: ${what}`, 'enable-global-auth');
     }
 
     if (annotationRaw(ing, 'proxy-http-version')?.trim() === '1.0') {
@@ -383,15 +423,7 @@ class TraefikEmitter {
       add('rewrite', { replacePathRegex: { regex, replacement: goCaptures(rewrite) } });
     }
     this.retry(ing, add);
-    const body = f.bodySize;
-    const mem = annotationValue<number>(ing, 'client-body-buffer-size');
-    if ((body !== undefined && body > 0) || mem !== undefined) {
-      const buffering: Rec = {};
-      if (body !== undefined && body > 0) buffering.maxRequestBodyBytes = body;
-      if (mem !== undefined) buffering.memRequestBodyBytes = mem;
-      add('buffering', { buffering });
-      if (body !== undefined && body > 0) this.notes.add('info', 'body-size', ing, `proxy-body-size: bodies over ${body} bytes get 413, as in ingress-nginx (a buffering Middleware; Traefik buffers the request body in full)`, 'proxy-body-size');
-    }
+    this.buffering(ing, add);
 
     // Backend: scheme, TLS to the backend, timeouts, stickiness.
     const proto = f.backendProtocol;
@@ -436,9 +468,34 @@ class TraefikEmitter {
       if (sameSite !== undefined) cookie.sameSite = sameSite.toLowerCase();
       if (secure !== undefined) cookie.secure = secure;
       if (maxAge !== undefined) cookie.maxAge = maxAge;
+      const expires = annotationValue<number>(ing, 'session-cookie-expires');
+      if (expires !== undefined && maxAge === undefined) {
+        cookie.maxAge = expires;
+        this.notes.add('warning', 'approximated', ing, `session-cookie-expires ${expires}: Traefik's sticky cookie has no Expires attribute; it gets Max-Age ${expires} instead (the same lifetime for browsers that honour Max-Age, which all current ones do; a browser that reads only Expires treats it as a session cookie)`, 'session-cookie-expires');
+      } else if (expires !== undefined) {
+        this.notes.add('warning', 'approximated', ing, `session-cookie-expires ${expires}: Traefik's sticky cookie has no Expires attribute; its Max-Age ${String(maxAge)} (session-cookie-max-age) sets the lifetime, which browsers prefer to Expires anyway`, 'session-cookie-expires');
+      }
+      const mode = annotationValue<string>(ing, 'affinity-mode');
+      if (mode === 'balanced') {
+        this.notes.add('warning', 'approximated', ing, 'affinity-mode "balanced": ingress-nginx moves some sessions to endpoints added when the backend scales up; Traefik\'s sticky cookie keeps each session on its server for as long as the server exists (as affinity-mode "persistent" does)', 'affinity-mode');
+      } else if (mode === 'persistent') {
+        this.notes.add('info', 'affinity', ing, 'affinity-mode "persistent": Traefik\'s sticky cookie keeps each session on its server for as long as the server exists, as ingress-nginx does', 'affinity-mode');
+      }
       t.service.sticky = { cookie };
     }
     if (annotationValue<boolean>(ing, 'service-upstream') === true) t.service.nativeLB = true;
+    const hashBy = annotationValue<string>(ing, 'upstream-hash-by')?.trim();
+    if (hashBy !== undefined && hashBy !== '') {
+      const byIp = hashBy === '$remote_addr' || hashBy === '$binary_remote_addr';
+      if (!byIp) {
+        this.notes.add('warning', 'not-translated', ing, `upstream-hash-by "${hashBy}": Traefik's only hashing strategy (hrw) hashes the client IP, and no other key can be chosen; requests are balanced round-robin instead`, 'upstream-hash-by');
+      } else if (!this.routeMode) {
+        this.notes.add('warning', 'not-translated', ing, `upstream-hash-by "${hashBy}" needs the hrw strategy of an IngressRoute service (Traefik's kubernetesIngress provider has no strategy annotation); use --ingress-traefik=ingressroute. Requests are balanced round-robin`, 'upstream-hash-by');
+      } else {
+        t.service.strategy = 'hrw';
+        this.notes.add('warning', 'approximated', ing, `upstream-hash-by "${hashBy}" becomes strategy hrw (highest random weight over the client IP): each client stays on one server as with nginx's consistent hash, but the servers clients land on differ, so existing sessions move once at the switch`, 'upstream-hash-by');
+      }
+    }
     if (annotationValue<boolean>(ing, 'enable-access-log') === false) t.accessLogs = false;
 
     const caSecret = annotationValue<{ namespace?: string; name: string }>(ing, 'auth-tls-secret');
@@ -448,8 +505,80 @@ class TraefikEmitter {
       if (mode === 'optional_no_ca') this.notes.add('warning', 'approximated', ing, 'auth-tls-verify-client optional_no_ca asks for a certificate without verifying it; Traefik\'s closest mode, RequireAnyClientCert, refuses clients without one', 'auth-tls-verify-client');
       t.tlsOption = { clientAuth: { clientAuthType: type, secretNames: [caSecret.name] } };
       this.notes.add('warning', 'approximated', ing, 'client certificates are checked in the TLS handshake (TLSOption): a failing client gets a handshake error instead of nginx\'s 400 page, and the option applies to every router of this host', 'auth-tls-secret');
+      const depth = annotationValue<number>(ing, 'auth-tls-verify-depth');
+      if (depth !== undefined) {
+        this.notes.add('warning', 'approximated', ing, `auth-tls-verify-depth ${depth}: a TLSOption cannot limit the client chain depth (Go's certificate verification has no such limit), so chains longer than ingress-nginx allowed are accepted when they lead to the CA`, 'auth-tls-verify-depth');
+      }
     }
+    const ciphers = annotationValue<string>(ing, 'ssl-ciphers');
+    if (ciphers !== undefined && ing.tls.length > 0) this.cipherSuites(ing, t, ciphers);
     return t;
+  }
+
+  /**
+   * proxy-body-size, client-body-buffer-size and the proxy-*buffer* rows → one buffering
+   * Middleware. Its CRD has no switch for one direction: it always reads the whole request
+   * body before forwarding and the whole response before answering (memory first, then disk).
+   */
+  private buffering(ing: IngressModel, add: (what: string, spec: Rec) => void): void {
+    const body = ing.features.bodySize;
+    const mem = annotationValue<number>(ing, 'client-body-buffer-size');
+    const reqBuf = annotationValue<boolean>(ing, 'proxy-request-buffering');
+    const respBuf = annotationValue<boolean>(ing, 'proxy-buffering');
+    const size = annotationValue<number>(ing, 'proxy-buffer-size');
+    const count = annotationValue<number>(ing, 'proxy-buffers-number');
+    const limit = body !== undefined && body > 0;
+    const needed = limit || mem !== undefined || respBuf === true;
+    const buffering: Rec = {};
+    if (limit) buffering.maxRequestBodyBytes = body;
+    if (mem !== undefined) buffering.memRequestBodyBytes = mem;
+    // nginx keeps proxy_buffers (count × size) of a response in memory, then spills to a temp file.
+    if (respBuf === true && (size !== undefined || count !== undefined)) buffering.memResponseBodyBytes = (size ?? 4096) * (count ?? 4);
+    if (needed) add('buffering', { buffering });
+    const why = [limit ? 'proxy-body-size' : '', mem !== undefined ? 'client-body-buffer-size' : '', respBuf === true ? 'proxy-buffering "on"' : ''].filter((x) => x !== '').join(', ');
+    if (limit) {
+      this.notes.add('info', 'body-size', ing, `proxy-body-size: bodies over ${body} bytes get 413, as in ingress-nginx (a buffering Middleware; Traefik buffers the request body in full)`, 'proxy-body-size');
+    }
+    if (reqBuf === false && needed) {
+      this.notes.add('warning', 'approximated', ing, `proxy-request-buffering "off": the buffering Middleware that ${why} need${why.indexOf(',') >= 0 ? '' : 's'} reads every request body in full before forwarding it (Traefik's Middleware cannot stream requests while buffering responses or limiting bodies), where ingress-nginx streamed it to the backend`, 'proxy-request-buffering');
+    } else if (reqBuf === true && !needed) {
+      this.notes.add('warning', 'approximated', ing, 'proxy-request-buffering "on": Traefik streams request bodies to the backend; reading them in full first needs a buffering Middleware, which also holds back every response until it is complete (ingress-nginx streams responses unless proxy-buffering is "on"), so none is added: slow uploads now reach the backend as they arrive', 'proxy-request-buffering');
+    }
+    if (respBuf !== true && needed) {
+      // ingress-nginx streams responses unless proxy-buffering is "on" (its default is "off")
+      const given = respBuf === false ? 'proxy-buffering "off"' : 'proxy-buffering not set (ingress-nginx\'s default "off")';
+      const key = respBuf === false ? 'proxy-buffering' : limit ? 'proxy-body-size' : 'client-body-buffer-size';
+      this.notes.add('warning', 'approximated', ing, `${given}: the buffering Middleware that ${why} need${why.indexOf(',') >= 0 ? '' : 's'} also holds back each response until it is complete (Traefik's Middleware cannot buffer requests only), where ingress-nginx streamed responses: server-sent events and long downloads reach the client only at the end`, key);
+    }
+    if (respBuf !== true) {
+      if (size !== undefined) this.notes.add('info', 'buffering', ing, `proxy-buffer-size: without proxy-buffering "on" it only sizes nginx's buffer for the response headers; Traefik has no such buffer (Go accepts response headers up to 10 MiB), so nothing is set`, 'proxy-buffer-size');
+      if (count !== undefined) this.notes.add('info', 'buffering', ing, 'proxy-buffers-number matters only with proxy-buffering "on"; nothing is set', 'proxy-buffers-number');
+    } else if (count !== undefined) {
+      this.notes.add('info', 'buffering', ing, `proxy-buffers-number ${count} × proxy-buffer-size ${size ?? 4096} bytes become one in-memory threshold, memResponseBodyBytes ${(size ?? 4096) * count} (nginx's separate header buffer has no counterpart); beyond it Traefik buffers on disk, as nginx does`, 'proxy-buffers-number');
+    }
+    const tmp = annotationRaw(ing, 'proxy-max-temp-file-size');
+    if (annotationValue<number>(ing, 'proxy-max-temp-file-size') !== undefined) {
+      this.notes.add('warning', 'not-translated', ing, `proxy-max-temp-file-size "${tmp!.trim()}" has no Traefik equivalent: past it nginx stops buffering a response on disk and streams the rest, while Traefik's only cap (buffering maxResponseBodyBytes) answers 500 to any larger response; it is not set, so ${respBuf === true || needed ? 'responses are buffered on disk without a cap' : 'nothing changes (responses are not buffered)'}`, 'proxy-max-temp-file-size');
+    }
+  }
+
+  /**
+   * ssl-ciphers → TLSOption cipherSuites: each OpenSSL suite name becomes its IANA name (the
+   * ones Go implements). Both apply to TLS 1.2 and below only. Cipher-string keywords and
+   * operators (HIGH, !aNULL, @STRENGTH, …) have no list form: such a value is not carried.
+   */
+  private cipherSuites(ing: IngressModel, t: Translation, raw: string): void {
+    const key = annotationKey(ing, 'ssl-ciphers');
+    const tokens = raw.split(/[:, ]+/).filter((x) => x !== '');
+    const suites = tokens.map((x) => OPENSSL_CIPHERS[x]);
+    const unknown = tokens.filter((x, i) => suites[i] === undefined);
+    if (unknown.length > 0 || tokens.length === 0) {
+      this.notes.add('warning', 'not-translated', ing, `ssl-ciphers "${raw.trim()}": a TLSOption lists cipher suites by name, and ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} TLS 1.2 suite${unknown.length === 1 ? '' : 's'} Go implements (OpenSSL keywords and operators such as HIGH or !aNULL have no equivalent); no cipherSuites are set, so Traefik's defaults apply`, key);
+      return;
+    }
+    const list = Array.from(new Set(suites as string[]));
+    t.tlsOption = Object.assign({}, t.tlsOption ?? {}, { cipherSuites: list });
+    this.notes.add('warning', 'approximated', ing, `ssl-ciphers become TLSOption cipherSuites (${list.join(', ')}), which, as in nginx, apply to TLS 1.2 and below; the option holds for every router of the host, and Go chooses among the suites in its own preference order rather than the listed one`, key);
   }
 
   /** proxy-next-upstream(-tries, -timeout) → a retry Middleware (attempts count every try, like nginx's tries). */
@@ -546,7 +675,7 @@ class TraefikEmitter {
     if (tls) {
       main[R + 'router.entrypoints'] = 'websecure';
       main[R + 'router.tls'] = 'true';
-      if (t.tlsOption !== undefined) main[R + 'router.tls.options'] = this.ref(ing, this.mwName(ing, 'client-tls'));
+      if (t.tlsOption !== undefined) main[R + 'router.tls.options'] = this.ref(ing, this.tlsOptionName(ing, t));
     } else if (t.redirect !== undefined) {
       mws.unshift(this.ref(ing, t.redirect.name));
     }
@@ -613,19 +742,17 @@ class TraefikEmitter {
           if (t.middlewares.length > 0) route.middlewares = t.middlewares.map((m) => ({ name: m.name }));
           if (t.accessLogs === false) route.observability = { accessLogs: false };
           route.services = services;
+          // On a host with canary rules every route gets an explicit priority: 4 × the rule length
+          // Traefik would use, plus the nginx precedence (header 2, cookie 1, weight 0), so that a
+          // longer path still wins and a header decision beats a cookie one.
+          const base = String(route.match);
+          const scaled = this.canaryRuleHosts(all).has(ing.id.namespace + '/' + r.host);
+          if (scaled) route.priority = 4 * base.length;
           secure.push(route);
-          if (canary?.header !== undefined) {
-            const h = canary.header;
-            const hv = canary.headerValue;
-            const add = (value: string, target: Rec): void => {
-              const hr = Object.assign({}, route, { match: `${route.match} && Header(\`${h}\`, \`${value}\`)`, services: [target] });
-              secure.push(hr);
-            };
-            if (hv !== undefined) add(hv, canary.svc);
-            else {
-              add('always', canary.svc);
-              add('never', svc);
-            }
+          for (const v of canary !== undefined ? canaryRules(canary) : []) {
+            const cr = Object.assign({}, route, { match: `${base} && ${v.rule}`, services: [v.canary ? canary!.svc : svc] });
+            if (scaled) cr.priority = 4 * base.length + v.tier;
+            secure.push(cr);
           }
         }
       }
@@ -633,6 +760,7 @@ class TraefikEmitter {
     if (tls) {
       for (const r of secure) {
         const p: Rec = { kind: 'Rule', match: r.match, services: r.services };
+        if (r.priority !== undefined) p.priority = r.priority;
         if (t.redirect !== undefined) p.middlewares = [{ name: t.redirect.name }];
         else if (r.middlewares !== undefined) p.middlewares = r.middlewares;
         plain.push(p);
@@ -646,7 +774,7 @@ class TraefikEmitter {
       const secret = ing.tls.find((x) => (x.secretName ?? '') !== '')?.secretName;
       const tlsSpec: Rec = {};
       if (secret !== undefined) tlsSpec.secretName = secret;
-      if (t.tlsOption !== undefined) tlsSpec.options = { name: this.mwName(ing, 'client-tls') };
+      if (t.tlsOption !== undefined) tlsSpec.options = { name: this.tlsOptionName(ing, t) };
       spec.tls = tlsSpec;
       if (ing.tls.filter((x) => (x.secretName ?? '') !== '').length > 1) {
         this.notes.add('warning', 'approximated', ing, 'the Ingress has several TLS Secrets; an IngressRoute names one (the first) — add the others to a TLSStore or their own IngressRoutes');
@@ -664,7 +792,20 @@ class TraefikEmitter {
     }
   }
 
-  private canaryFor(ing: IngressModel, host: string, p: PathRule, all: IngressModel[]): { name: string; svc: Rec; weight: number; total: number; header?: string; headerValue?: string } | undefined {
+  /** `namespace/host` of the hosts where a canary routes by header or cookie (their routes get explicit priorities). */
+  private canaryRuleHosts(all: IngressModel[]): Set<string> {
+    if (this.ruleHosts === undefined) {
+      this.ruleHosts = new Set();
+      for (const c of all) {
+        const cf = c.features.canary;
+        if (cf === undefined || (cf.header === undefined && cf.cookie === undefined)) continue;
+        for (const r of c.rules) this.ruleHosts.add(c.id.namespace + '/' + r.host);
+      }
+    }
+    return this.ruleHosts;
+  }
+
+  private canaryFor(ing: IngressModel, host: string, p: PathRule, all: IngressModel[]): CanaryRoute | undefined {
     for (const c of all) {
       const cf = c.features.canary;
       if (cf === undefined || c.id.namespace !== ing.id.namespace) continue;
@@ -676,9 +817,13 @@ class TraefikEmitter {
       if (svc === undefined) continue;
       const total = cf.weightTotal;
       const weight = Math.max(0, Math.min(cf.weight ?? 0, total));
-      if (cf.cookie !== undefined) this.notes.add('warning', 'not-translated', c, `canary-by-cookie ${cf.cookie} is not translated (IngressRoute rules cannot test a cookie value without a regex on the Cookie header)`, 'canary-by-cookie');
-      if (cf.headerPattern !== undefined) this.notes.add('warning', 'not-translated', c, 'canary-by-header-pattern is not translated; use a HeaderRegexp rule by hand', 'canary-by-header-pattern');
-      return { name: objectName([ing.id.name + this.suffix, 'canary', String(all.indexOf(c))], 253), svc, weight, total, header: cf.header, headerValue: cf.headerValue };
+      const pattern = cf.header !== undefined && cf.headerValue === undefined ? cf.headerPattern : undefined;
+      let header = cf.header;
+      if (pattern !== undefined && PCRE_ONLY.test(pattern)) {
+        this.notes.add('warning', 'not-translated', c, `canary-by-header-pattern "${pattern}" uses PCRE syntax (lookaround, backreference, atomic group or \\K) that Go's RE2 cannot compile, and a HeaderRegexp rule that does not compile takes the whole route down; no header rule is written, so such requests follow the cookie and weight rules`, 'canary-by-header-pattern');
+        header = undefined; // with a pattern, "always" / "never" are not special either
+      }
+      return { name: objectName([ing.id.name + this.suffix, 'canary', String(all.indexOf(c))], 253), svc, weight, total, header, headerValue: cf.headerValue, headerPattern: pattern, cookie: cf.cookie };
     }
     return undefined;
   }
@@ -707,6 +852,74 @@ class TraefikEmitter {
     this.push({ apiVersion: TRAEFIK_API_VERSION, kind: 'IngressRouteTCP', metadata: { name: ing.id.name + this.suffix, namespace: ing.id.namespace }, spec: { entryPoints: ['websecure'], routes, tls: { passthrough: true } } }, [ing]);
   }
 }
+
+interface CanaryRoute {
+  name: string;
+  svc: Rec;
+  weight: number;
+  total: number;
+  header?: string;
+  headerValue?: string;
+  headerPattern?: string;
+  cookie?: string;
+}
+
+/** PCRE constructs Go's RE2 rejects: lookaround, backreferences, atomic groups, possessive `\K`. */
+const PCRE_ONLY = /\(\?(?:=|!|<=|<!|>)|\\[1-9]|\\K/;
+
+/** A Traefik rule string literal: backquoted, or double-quoted (Go escapes) when it holds a backquote. */
+function ruleString(s: string): string {
+  return s.indexOf('`') < 0 ? '`' + s + '`' : JSON.stringify(s);
+}
+
+/**
+ * The extra rules of a canary route, in ingress-nginx's precedence (balancer.lua): the header
+ * (exact value, else pattern, else always / never), then the cookie (always / never), then the
+ * weight (the plain route). `canary` tells where a rule sends the request; `tier` orders them.
+ */
+function canaryRules(c: CanaryRoute): { rule: string; canary: boolean; tier: number }[] {
+  const out: { rule: string; canary: boolean; tier: number }[] = [];
+  if (c.header !== undefined) {
+    const h = ruleString(c.header);
+    if (c.headerValue !== undefined) out.push({ rule: `Header(${h}, ${ruleString(c.headerValue)})`, canary: true, tier: 2 });
+    else if (c.headerPattern !== undefined) out.push({ rule: `HeaderRegexp(${h}, ${ruleString(c.headerPattern)})`, canary: true, tier: 2 });
+    else {
+      out.push({ rule: `Header(${h}, \`always\`)`, canary: true, tier: 2 });
+      out.push({ rule: `Header(${h}, \`never\`)`, canary: false, tier: 2 });
+    }
+  }
+  if (c.cookie !== undefined) {
+    const name = c.cookie.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    for (const v of ['always', 'never']) out.push({ rule: `HeaderRegexp(\`Cookie\`, ${ruleString(`(^|;\\s*)${name}=${v}(;|$)`)})`, canary: v === 'always', tier: 1 });
+  }
+  return out;
+}
+
+/** OpenSSL cipher suite names → the IANA names Traefik's TLSOption accepts (the TLS ≤ 1.2 suites Go implements). */
+const OPENSSL_CIPHERS: Record<string, string> = {
+  'ECDHE-ECDSA-AES128-GCM-SHA256': 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256': 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384': 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384': 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305': 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256',
+  'ECDHE-RSA-CHACHA20-POLY1305': 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-SHA256': 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+  'ECDHE-RSA-AES128-SHA256': 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256',
+  'ECDHE-ECDSA-AES128-SHA': 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+  'ECDHE-RSA-AES128-SHA': 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA',
+  'ECDHE-ECDSA-AES256-SHA': 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+  'ECDHE-RSA-AES256-SHA': 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
+  'ECDHE-RSA-DES-CBC3-SHA': 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA',
+  'ECDHE-ECDSA-RC4-SHA': 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA',
+  'ECDHE-RSA-RC4-SHA': 'TLS_ECDHE_RSA_WITH_RC4_128_SHA',
+  'AES128-GCM-SHA256': 'TLS_RSA_WITH_AES_128_GCM_SHA256',
+  'AES256-GCM-SHA384': 'TLS_RSA_WITH_AES_256_GCM_SHA384',
+  'AES128-SHA256': 'TLS_RSA_WITH_AES_128_CBC_SHA256',
+  'AES128-SHA': 'TLS_RSA_WITH_AES_128_CBC_SHA',
+  'AES256-SHA': 'TLS_RSA_WITH_AES_256_CBC_SHA',
+  'DES-CBC3-SHA': 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
+  'RC4-SHA': 'TLS_RSA_WITH_RC4_128_SHA',
+};
 
 function annotationRaw(ing: IngressModel, canonical: string): string | undefined {
   const a = ing.annotations.find((x) => x.name === canonical) ?? ing.annotations.find((x) => x.canonical === canonical);

@@ -66,4 +66,16 @@ export const fixtureSets: Record<string, unknown[]> = {
   grpc: [service('grpc'), ingress('grpc', 'grpc.example.com', { 'backend-protocol': 'GRPCS', 'proxy-ssl-secret': 'default/ca', 'proxy-ssl-verify': 'on', 'proxy-ssl-name': 'grpc.internal' }, { service: 'grpc', port: 50051, tls: true })],
   limits: [service('web'), ingress('limited', 'limited.example.com', { 'limit-rpm': '600', 'limit-connections': '10', 'limit-whitelist': '10.1.0.0/16', 'denylist-source-range': '203.0.113.0/24', 'load-balance': 'ewma', 'client-body-buffer-size': '16k', 'enable-access-log': 'false', 'proxy-next-upstream': 'error http_502 http_503 non_idempotent', 'proxy-next-upstream-tries': '4', 'proxy-next-upstream-timeout': '20' })],
   mtls: [service('web'), ingress('mtls', 'mtls.example.com', { 'auth-tls-secret': 'default/client-ca', 'auth-tls-verify-client': 'optional', 'auth-tls-pass-certificate-to-upstream': 'true' }, { tls: true })],
+  // limit-rate (not read by Traefik's provider) sends these through the Middleware translation.
+  buffers: [service('web'), ingress('buf', 'buf.example.com', { 'proxy-buffering': 'on', 'proxy-buffer-size': '8k', 'proxy-buffers-number': '8', 'proxy-request-buffering': 'off', 'proxy-body-size': '2m', 'proxy-max-temp-file-size': '0', 'limit-rate': '100' })],
+  session: [service('web'), ingress('sess', 'sess.example.com', {
+    'ssl-ciphers': 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384', 'auth-url': 'https://auth.example.com/check', 'auth-method': 'POST',
+    affinity: 'cookie', 'affinity-mode': 'persistent', 'session-cookie-expires': '7200', 'preserve-trailing-slash': 'false', 'limit-rate': '100',
+  }, { tls: true })],
+  canaryRules: [
+    service('app-v1'), service('app-v2'),
+    ingress('rules', 'rules.example.com', {}, { service: 'app-v1' }),
+    ingress('rules-api', 'rules.example.com', {}, { service: 'app-v1', path: '/api' }),
+    ingress('rules-canary', 'rules.example.com', { canary: 'true', 'canary-weight': '10', 'canary-by-header': 'X-Canary', 'canary-by-header-pattern': '^(beta|rc)$', 'canary-by-cookie': 'canary_flag' }, { service: 'app-v2' }),
+  ],
 };
