@@ -54,7 +54,7 @@ describe('buffering', () => {
   });
 
   it('proxy-buffering "off" alone and proxy-request-buffering "off" alone: Traefik streams, nothing emitted, nothing to report', () => {
-    for (const a of [{ 'proxy-buffering': 'off' }, { 'proxy-request-buffering': 'off' }]) {
+    for (const a of [{ 'proxy-buffering': 'off' }, { 'proxy-request-buffering': 'off' }] as Record<string, string>[]) {
       const o = run(one(a));
       expect(o.byKind('Middleware')).toEqual([]);
       expect(loud(o, Object.keys(a)[0])).toEqual([]);
