@@ -316,11 +316,7 @@ export interface ResolvedArgs {
  * turned into plugin arguments before `cliArgs`.
  */
 export function resolveArgs(opts: { cliArgs: readonly string[]; policyPaths: readonly string[]; start: string; cwd: string; configFile?: string; noConfig?: boolean }): ResolvedArgs {
-  let config: WardenConfig | undefined;
-  if (!opts.noConfig) {
-    const file = opts.configFile !== undefined ? resolve(opts.cwd, opts.configFile) : findConfig(opts.start);
-    if (file !== undefined) config = loadConfig(file);
-  }
+  const config = configAt(opts);
   const paths = [...(config?.policyPaths ?? []), ...opts.policyPaths.map((p) => resolve(opts.cwd, p))];
   const { files, skipped } = readPolicyPaths(paths, opts.cwd);
   return { pluginArgs: [...(config?.args ?? []), ...policyArgs(files), ...opts.cliArgs], config, policyFiles: files, skipped };
@@ -350,8 +346,13 @@ export function configStart(inputs: readonly string[], cwd: string): string {
  * Throws ConfigError for an unreadable or invalid file.
  */
 export function commandConfig(opts: { inputs: readonly string[]; cwd: string; configFile?: string; noConfig?: boolean }): WardenConfig | undefined {
+  return configAt({ ...opts, start: configStart(opts.inputs, opts.cwd) });
+}
+
+/** The configuration a command uses: `configFile`, else the one findConfig() finds from `start`; none with noConfig. */
+function configAt(opts: { start: string; cwd: string; configFile?: string; noConfig?: boolean }): WardenConfig | undefined {
   if (opts.noConfig) return undefined;
-  const file = opts.configFile !== undefined ? resolve(opts.cwd, opts.configFile) : findConfig(configStart(opts.inputs, opts.cwd));
+  const file = opts.configFile !== undefined ? resolve(opts.cwd, opts.configFile) : findConfig(opts.start);
   return file === undefined ? undefined : loadConfig(file);
 }
 
