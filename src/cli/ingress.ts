@@ -140,7 +140,6 @@ export function parseIngressArgs(args: readonly string[], config: (o: IngressCli
   return o;
 }
 
-
 export interface IngressReportEntry {
   namespace: string;
   name: string;

@@ -69,7 +69,7 @@ function subject(f: Finding, ctx: ReportContext): Record<string, string>[] {
   return [ref];
 }
 
-function result(f: Finding, ctx: ReportContext, flavour: PolicyReportFlavour): Record<string, unknown> {
+function result(f: Finding, ctx: ReportContext): Record<string, unknown> {
   const { policy, rule } = splitRule(f.rule);
   const r: Record<string, unknown> = { source: 'warden', policy, rule };
   const info = ruleInfo(f.rule, f.check);
@@ -127,7 +127,7 @@ function reportObject(
  * puts it into the release namespace. Named `warden-<release>`.
  */
 export function releaseReportObject(findings: readonly Finding[], ctx: ReportContext, name: string): Record<string, unknown> {
-  const results = findings.map((f) => result(f, ctx, 'openreports'));
+  const results = findings.map((f) => result(f, ctx));
   const obj = reportObject('openreports', '', results, ctx);
   const metadata = obj.metadata as Record<string, unknown>;
   metadata.name = name;
@@ -144,7 +144,7 @@ export function renderPolicyReport(
   const cluster: Record<string, unknown>[] = [];
   const byNamespace = new Map<string, Record<string, unknown>[]>();
   for (const f of findings) {
-    const r = result(f, ctx, flavour);
+    const r = result(f, ctx);
     const policy = r.policy as string;
     // A namespaced policy is named `ns/name` (its rule id `ns/name/rule`).
     const slash = f.check === 'policy' ? policy.indexOf('/') : -1;
