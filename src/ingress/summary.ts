@@ -2,14 +2,14 @@
 // (test/unit/ingress/docs.test.ts keeps the committed table equal to this output).
 
 import { ANNOTATIONS, targetMapping, type TargetId } from './annotations/index';
-import { GATEWAY_API_REPORTED_ONLY, GATEWAY_API_TRANSLATED } from './targets/gateway-api';
+import { GATEWAY_API_EMITTED } from './targets/gateway-api';
 import { HAPROXY_TRANSLATED } from './targets/haproxy';
 import { OPENSHIFT_TRANSLATED } from './targets/openshift';
-import { TRAEFIK_PROVIDER_ANNOTATIONS, TRAEFIK_REPORTED_ONLY, TRAEFIK_TRANSLATED, TRAEFIK_TRANSLATED_APPROXIMATED } from './targets/traefik';
+import { TRAEFIK_EMITTED, TRAEFIK_PROVIDER_ANNOTATIONS, TRAEFIK_TRANSLATED_APPROXIMATED } from './targets/traefik';
 
 const TRANSLATED: Record<TargetId, ReadonlySet<string>> = {
-  'gateway-api': new Set(GATEWAY_API_TRANSLATED.filter((n) => GATEWAY_API_REPORTED_ONLY.indexOf(n) < 0)),
-  traefik: new Set(Array.from(TRAEFIK_TRANSLATED).filter((n) => TRAEFIK_REPORTED_ONLY.indexOf(n) < 0)),
+  'gateway-api': GATEWAY_API_EMITTED,
+  traefik: TRAEFIK_EMITTED,
   haproxy: HAPROXY_TRANSLATED,
   openshift: OPENSHIFT_TRANSLATED,
 };

@@ -3,6 +3,7 @@
 // Service port lookup and small string helpers. Pure and deterministic.
 
 import { lookupAnnotation, NGINX_PREFIX, targetMapping, type TargetId } from '../annotations/index';
+import type { AnnotationSpec } from '../annotations/types';
 import type { Backend, IngressModel, Notification, ParsedIngresses, Related } from '../model';
 import { ingressLabel } from '../model';
 
@@ -59,6 +60,15 @@ export class Notes {
 }
 
 /**
+ * ingress-nginx ignores this annotation because `ing` is a canary (the main Ingress's applies):
+ * a canary's own upstream reads only the canary and session-affinity rows, load-balance and
+ * upstream-hash-by.
+ */
+export function ignoredOnCanary(ing: IngressModel, spec: AnnotationSpec, canonical: string): boolean {
+  return ing.features.canary !== undefined && spec.area !== 'canary' && spec.area !== 'affinity' && canonical !== 'load-balance' && canonical !== 'upstream-hash-by';
+}
+
+/**
  * One note per annotation of `ing` that the emitter does not translate (`translated`
  * holds canonical names it does): the registry's reason when the target has no
  * equivalent, "not translated by warden yet" otherwise. Snippets are reported by the
@@ -70,7 +80,7 @@ export function reportUntranslated(notes: Notes, ing: IngressModel, target: Targ
     const spec = lookupAnnotation(a.name);
     if (spec === undefined || spec.value === 'snippet') continue;
     if (translated.has(a.canonical)) continue;
-    if (ing.features.canary !== undefined && spec.area !== 'canary' && spec.area !== 'affinity' && a.canonical !== 'load-balance' && a.canonical !== 'upstream-hash-by') continue;
+    if (ignoredOnCanary(ing, spec, a.canonical)) continue;
     if (a.value === undefined) continue; // invalid or empty: already reported
     if (a.canonical === 'proxy-body-size' && a.value === 0) {
       notes.add('info', 'body-size', ing, `${a.key} "${a.raw}" means no limit in ingress-nginx; ${targetName} sets no request body limit of its own either, so bodies stay unlimited (nothing to translate)`, a.key);
@@ -250,7 +260,7 @@ export function approximationNotes(existing: readonly Notification[], ing: Ingre
   for (const a of ing.annotations) {
     const spec = lookupAnnotation(a.name);
     if (spec === undefined || spec.value === 'snippet' || a.value === undefined || !translated.has(a.canonical)) continue;
-    if (ing.features.canary !== undefined && spec.area !== 'canary' && spec.area !== 'affinity' && a.canonical !== 'load-balance' && a.canonical !== 'upstream-hash-by') continue;
+    if (ignoredOnCanary(ing, spec, a.canonical)) continue;
     const m = targetMapping(spec, target);
     if (m.level !== 'partial') continue;
     if (existing.some((n) => n.ingress?.index === ing.id.index && n.annotation === a.key)) continue;

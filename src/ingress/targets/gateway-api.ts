@@ -68,6 +68,9 @@ export const GATEWAY_API_TRANSLATED: readonly string[] = [
 /** Entries of GATEWAY_API_TRANSLATED that are only reported (with their exact reason), never emitted. */
 export const GATEWAY_API_REPORTED_ONLY: readonly string[] = ['canary-by-header-pattern', 'canary-by-cookie', 'auth-tls-secret', 'auth-tls-verify-client'];
 
+/** What the emitter carries into Gateway API objects: GATEWAY_API_TRANSLATED less the reported-only rows. */
+export const GATEWAY_API_EMITTED: ReadonlySet<string> = new Set(GATEWAY_API_TRANSLATED.filter((n) => GATEWAY_API_REPORTED_ONLY.indexOf(n) < 0));
+
 /** Access control: dropping these makes the route more open than it was (fails open). */
 const ACCESS_CONTROL = [
   'allowlist-source-range', 'denylist-source-range', 'auth-type', 'auth-secret', 'auth-url', 'auth-signin',
@@ -165,8 +168,7 @@ class Emitter {
       objects.push(this.policies.get(key)!.obj);
       origins.push(this.policies.get(key)!.origins);
     }
-    const translated = new Set(GATEWAY_API_TRANSLATED.filter((n) => GATEWAY_API_REPORTED_ONLY.indexOf(n) < 0));
-    for (const ing of sorted) this.notes.push(...approximationNotes(this.notes, ing, 'gateway-api', 'Gateway API', translated));
+    for (const ing of sorted) this.notes.push(...approximationNotes(this.notes, ing, 'gateway-api', 'Gateway API', GATEWAY_API_EMITTED));
     return { objects, notifications: this.notes, origins };
   }
 

@@ -62,11 +62,11 @@ export function emitHaproxy(parsed: ParsedIngresses, options: HaproxyOptions = {
     for (const r of ing.rules) if (r.host !== '' && aliases.length > 0) extra.set(r.host, aliases.filter((h) => !ing.rules.some((x) => x.host === h)));
     objects.push({ obj: ingressCopy(ing, ing.id.name + suffix, className, a, v1Spec(ing, extra)), origins: [ing] });
   }
-  const approximations = sortIngresses(parsed.ingresses).flatMap((ing) => approximationNotes(notes.list, ing, TARGET, 'HAProxy', HAPROXY_TRANSLATED));
+  for (const ing of sortIngresses(parsed.ingresses)) for (const n of approximationNotes(notes.list, ing, TARGET, 'HAProxy', HAPROXY_TRANSLATED)) notes.push(n);
   return {
     objects: objects.map((o) => o.obj),
     origins: objects.map((o) => o.origins),
-    notifications: notes.list.concat(approximations),
+    notifications: notes.list,
     kept: new Set(),
     serviceAnnotations: svc,
     label: 'an HAProxy Ingress',

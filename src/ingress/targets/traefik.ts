@@ -92,6 +92,9 @@ export const TRAEFIK_TRANSLATED: ReadonlySet<string> = new Set([
 /** Entries of TRAEFIK_TRANSLATED that are only reported with their exact reason (no CRD field). */
 export const TRAEFIK_REPORTED_ONLY: readonly string[] = ['proxy-send-timeout', 'proxy-max-temp-file-size', 'enable-global-auth'];
 
+/** What the Middleware / IngressRoute translation carries: TRAEFIK_TRANSLATED less the reported-only rows. */
+export const TRAEFIK_EMITTED: ReadonlySet<string> = new Set(Array.from(TRAEFIK_TRANSLATED).filter((n) => TRAEFIK_REPORTED_ONLY.indexOf(n) < 0));
+
 /**
  * Rows the registry calls faithful for Traefik (true of the kubernetesIngressNGINX provider,
  * when the Ingress is kept) that warden's Middleware / IngressRoute translation carries only
@@ -103,13 +106,6 @@ export const TRAEFIK_TRANSLATED_APPROXIMATED: readonly string[] = [
   'auth-method', 'proxy-request-buffering', 'session-cookie-expires',
   // the buffering Middleware they need also holds back responses, which ingress-nginx streamed
   'proxy-body-size', 'client-body-buffer-size',
-];
-
-/** Session-affinity rows ingress-nginx reads on a canary Ingress for the canary's own upstream. */
-const CANARY_OWN_ROWS: readonly string[] = [
-  'affinity', 'affinity-mode', 'affinity-canary-behavior', 'session-cookie-name', 'session-cookie-path',
-  'session-cookie-domain', 'session-cookie-expires', 'session-cookie-max-age', 'session-cookie-samesite',
-  'session-cookie-conditional-samesite-none', 'session-cookie-secure', 'session-cookie-change-on-failure',
 ];
 
 export interface TraefikOptions {
@@ -167,10 +163,9 @@ class TraefikEmitter {
       const kb = b.obj.kind + '/' + b.obj.metadata.namespace + '/' + b.obj.metadata.name;
       return ka < kb ? -1 : ka > kb ? 1 : 0;
     });
-    const translated = new Set(Array.from(TRAEFIK_TRANSLATED).filter((n) => TRAEFIK_REPORTED_ONLY.indexOf(n) < 0));
     for (const ing of sorted) {
       if (this.kept.has(ing)) continue;
-      for (const n of approximationNotes(this.notes.list, ing, TARGET, 'Traefik', translated)) this.notes.push(n);
+      for (const n of approximationNotes(this.notes.list, ing, TARGET, 'Traefik', TRAEFIK_EMITTED)) this.notes.push(n);
     }
     return {
       objects: order.map((o) => o.obj),
@@ -254,9 +249,9 @@ class TraefikEmitter {
       // ingress-nginx ignores a canary's other annotations (the main Ingress's apply), except
       // upstream-hash-by, load-balance (reported above: no Traefik equivalent at all) and session
       // affinity, which configure the canary's own upstream.
-      for (const row of CANARY_OWN_ROWS) {
-        const key = annotationKey(ing, row);
-        if (key !== undefined) this.notes.add('warning', 'not-translated', ing, `${key} on a canary Ingress is not carried: ingress-nginx applies it to the canary's own upstream, but the canary's entry in the weighted TraefikService gets no sticky cookie or balancing choice of its own`, key);
+      for (const a of ing.annotations) {
+        if (lookupAnnotation(a.name)?.area !== 'affinity') continue;
+        this.notes.add('warning', 'not-translated', ing, `${a.key} on a canary Ingress is not carried: ingress-nginx applies it to the canary's own upstream, but the canary's entry in the weighted TraefikService gets no sticky cookie or balancing choice of its own`, a.key);
       }
       return; // merged into the main Ingress's IngressRoute
     }

@@ -18,15 +18,10 @@ import { describe, expect, it } from 'vitest';
 import { ANNOTATIONS, NGINX_PREFIX, targetMapping, type AnnotationSpec, type TargetId } from '../../../src/ingress/annotations/index';
 import { migrateObjects, type MigrateOptions } from '../../../src/ingress/migrate';
 import { ACCESS_CONTROL } from '../../../src/ingress/targets/common';
-import { GATEWAY_API_REPORTED_ONLY, GATEWAY_API_TRANSLATED } from '../../../src/ingress/targets/gateway-api';
+import { GATEWAY_API_EMITTED } from '../../../src/ingress/targets/gateway-api';
 import { HAPROXY_TRANSLATED } from '../../../src/ingress/targets/haproxy';
 import { OPENSHIFT_TRANSLATED } from '../../../src/ingress/targets/openshift';
-import {
-  TRAEFIK_PROVIDER_ANNOTATIONS,
-  TRAEFIK_REPORTED_ONLY,
-  TRAEFIK_TRANSLATED,
-  TRAEFIK_TRANSLATED_APPROXIMATED,
-} from '../../../src/ingress/targets/traefik';
+import { TRAEFIK_EMITTED, TRAEFIK_PROVIDER_ANNOTATIONS, TRAEFIK_TRANSLATED_APPROXIMATED } from '../../../src/ingress/targets/traefik';
 import { INVALID, rowInput, sampleValue } from './registry-samples';
 
 type Path = 'gateway-api' | 'traefik-kept' | 'traefik-translated' | 'haproxy' | 'openshift';
@@ -36,14 +31,14 @@ const PATHS: Record<Path, { target: TargetId; options: Partial<MigrateOptions>; 
   'gateway-api': {
     target: 'gateway-api',
     options: { experimental: true },
-    translated: new Set(GATEWAY_API_TRANSLATED.filter((n) => GATEWAY_API_REPORTED_ONLY.indexOf(n) < 0)),
+    translated: GATEWAY_API_EMITTED,
     approximated: [],
   },
   'traefik-kept': { target: 'traefik', options: {}, translated: new Set(), approximated: [] },
   'traefik-translated': {
     target: 'traefik',
     options: { traefikOutput: 'ingressroute' },
-    translated: new Set(Array.from(TRAEFIK_TRANSLATED).filter((n) => TRAEFIK_REPORTED_ONLY.indexOf(n) < 0)),
+    translated: TRAEFIK_EMITTED,
     approximated: TRAEFIK_TRANSLATED_APPROXIMATED,
   },
   haproxy: { target: 'haproxy', options: {}, translated: HAPROXY_TRANSLATED, approximated: [] },
