@@ -22,6 +22,8 @@ set -euo pipefail
 
 log() { printf 'install-kube: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=k8s-module.sh
+. "$(dirname "${BASH_SOURCE[0]}")/k8s-module.sh"
 
 KV=${1:-1.37.2}
 EV=${2:-3.7.3}
@@ -70,23 +72,16 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 mkdir -p "$TMP/out"
 start=$(date +%s)
-MINOR=${KV#1.}; MINOR=${MINOR%%.*}
 
 build_apiserver() {
-  local json dir
-  json=$(cd "$TMP" && go mod download -json "k8s.io/kubernetes@v$KV") || die "go mod download k8s.io/kubernetes@v$KV failed: $json"
-  dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [ -n "$dir" ] && [ -d "$dir" ] || die "no module directory in: $json"
+  local dir
+  dir=$(k8s_module_dir "$KV" "$TMP")
   cp -R "$dir" "$TMP/k8s"
   chmod -R u+w "$TMP/k8s"
   cd "$TMP/k8s"
   rm -rf vendor go.work go.work.sum
-  # The module zip has no staging/: point the ./staging replaces at the
-  # published v0.<minor>.<patch> modules; the unpublished samples are unused.
-  sed -i -E '/k8s.io\/sample-(cli-plugin|controller) => /d; s#^(\s*)(k8s.io/[a-z0-9-]+) => ./staging/src/k8s.io/[a-z0-9-]+\s*$#\1\2 => \2 v0.'"${KV#1.}"'#' go.mod
-  go build -mod=mod -trimpath -o "$TMP/out/kube-apiserver" \
-    -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$KV -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$MINOR" \
-    ./cmd/kube-apiserver
+  k8s_published_staging "$KV"
+  go build -mod=mod -trimpath -o "$TMP/out/kube-apiserver" -ldflags "-s -w $(k8s_version_x "$KV")" ./cmd/kube-apiserver
   log "kube-apiserver v$KV built after $(( $(date +%s) - start ))s"
 }
 

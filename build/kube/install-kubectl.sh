@@ -21,6 +21,8 @@ set -euo pipefail
 
 log() { printf 'install-kubectl: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=k8s-module.sh
+. "$(dirname "${BASH_SOURCE[0]}")/k8s-module.sh"
 
 KV=${1:-1.37.2}
 KV=${KV#v}
@@ -62,9 +64,7 @@ start=$(date +%s)
 MINOR=${KV#1.}; MINOR=${MINOR%%.*}
 
 log "building kubectl v$KV from the Go module proxy"
-json=$(cd "$TMP" && go mod download -json "k8s.io/kubernetes@v$KV") || die "go mod download k8s.io/kubernetes@v$KV failed: $json"
-dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-[ -n "$dir" ] && [ -d "$dir" ] || die "no module directory in: $json"
+dir=$(k8s_module_dir "$KV" "$TMP")
 # Only what the build reads: cmd/kubectl imports nothing from k8s.io/kubernetes itself (all of
 # kubectl is in the staging modules), so go.mod/go.sum and that one package, not 124 MB.
 mkdir -p "$TMP/k8s/cmd"
@@ -72,12 +72,9 @@ cp "$dir/go.mod" "$dir/go.sum" "$TMP/k8s/"
 cp -R "$dir/cmd/kubectl" "$TMP/k8s/cmd/"
 chmod -R u+w "$TMP/k8s"
 cd "$TMP/k8s"
-# As install-kube.sh: the module zip has no staging/, so point the ./staging replaces at the
-# published v0.<minor>.<patch> modules; the unpublished samples are unused.
-sed -i -E '/k8s.io\/sample-(cli-plugin|controller) => /d; s#^(\s*)(k8s.io/[a-z0-9-]+) => ./staging/src/k8s.io/[a-z0-9-]+\s*$#\1\2 => \2 v0.'"${KV#1.}"'#' go.mod
+k8s_published_staging "$KV"
 # component-base/version: `kubectl version`; client-go/pkg/version: the User-Agent it sends.
-X="-X k8s.io/component-base/version.gitVersion=v$KV -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$MINOR"
-X="$X -X k8s.io/client-go/pkg/version.gitVersion=v$KV -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$MINOR"
+X="$(k8s_version_x "$KV") -X k8s.io/client-go/pkg/version.gitVersion=v$KV -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$MINOR"
 go build -mod=mod -trimpath -o "$TMP/out/kubectl" -ldflags "-s -w $X" ./cmd/kubectl
 
 got=$("$TMP/out/kubectl" version --client 2>/dev/null | sed -n 's/^Client Version: //p')
