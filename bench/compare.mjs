@@ -12,11 +12,11 @@
 // Needs npm run build, Helm and the Kyverno CLI from build/setup.sh --helm=all.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { helmPath, kyvernoPath } from './workloads.mjs';
+import { execPath, helmPath, kyvernoPath, packPolicyFiles } from './workloads.mjs';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const corpus = process.env.WARDEN_KYVERNO_CORPUS ?? join(root, '..', 'shared', 'corpus', 'kyverno-policies');
@@ -31,16 +31,6 @@ for (const a of process.argv.slice(2)) {
     process.stderr.write(`bench:compare: unknown option ${a}\n`);
     process.exit(2);
   }
-}
-
-/** The warden-exec binary of this machine, as npm run build leaves it. */
-function execBinary() {
-  const dir = join(root, 'dist', 'warden-exec', 'bin');
-  const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[process.platform];
-  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch];
-  const name = readdirSync(dir).find((f) => f.startsWith(`warden-exec-${os}-${arch}`));
-  if (!name) throw new Error(`no warden-exec for ${os}/${arch} in ${dir} (run npm run build)`);
-  return join(dir, name);
 }
 
 /** Runs argv once; wall time in ms and the result, failing loudly on an unexpected exit code. */
@@ -70,24 +60,14 @@ function measure(label, runs, once, verify) {
 
 const round = (x) => Math.round(x * 10) / 10;
 
-/** The policy files of --packs=pod-security-restricted,best-practices, as src/packs/index.ts composes them. */
-function restrictedAndBestPracticeFiles() {
-  const files = [];
-  for (const pack of ['pod-security-baseline', 'pod-security-restricted', 'best-practices']) {
-    const dir = join(root, 'src', 'packs', pack);
-    // restrict-image-registries runs only with --allowed-registries (off here, as by default)
-    for (const f of readdirSync(dir).sort()) if (f.endsWith('.yaml') && f !== 'restrict-image-registries.yaml') files.push(join(dir, f));
-  }
-  return files;
-}
-
 function packsOnLargeChart(tmp, exec) {
   const rendered = timed([helmPath(), 'template', 'rel', join(root, 'charts-fixtures', 'large'), '--namespace', 'apps'], {}).stdout;
   const bytes = Buffer.byteLength(rendered);
   // Kyverno refuses comment-only documents; give it the same objects without them.
   const objects = join(tmp, 'large.yaml');
   writeFileSync(objects, rendered.split(/^---$/m).filter((d) => /^kind: /m.test(d)).map((d) => `---${d}`).join(''));
-  const files = restrictedAndBestPracticeFiles();
+  // --packs=pod-security-restricted,best-practices, as src/packs/index.ts composes them
+  const files = packPolicyFiles(['pod-security-baseline', 'pod-security-restricted', 'best-practices']);
   const cacheDir = join(tmp, 'wazero-cache');
   const report = join(tmp, 'report.json');
   const env = { WARDEN_CACHE_DIR: cacheDir, WARDEN_NO_TTY: '1', HELM_CACHE_HOME: join(tmp, 'helm-cache'), WARDEN_WASM: join(root, 'dist', 'warden-exec', 'plugin.wasm') };
@@ -159,7 +139,7 @@ function main() {
   try {
     const started = loadavg().map((x) => x.toFixed(2));
     const commit = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
-    const doc = { date: new Date().toISOString(), commit, loadavg: started, packs: packsOnLargeChart(tmp, execBinary()), conformance: conformanceVsKyvernoTest(tmp) };
+    const doc = { date: new Date().toISOString(), commit, loadavg: started, packs: packsOnLargeChart(tmp, execPath()), conformance: conformanceVsKyvernoTest(tmp) };
     writeFileSync(flags.out, JSON.stringify(doc, null, 2) + '\n');
     log(`wrote ${flags.out}`);
     if (flags.doc) {

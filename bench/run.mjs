@@ -44,7 +44,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { OUT_DIR, parseSize, sizeLabel, writeStream } from './gen.mjs';
-import { RUNTIMES, WORKLOADS, helmPath, kyvernoPath } from './workloads.mjs';
+import { RUNTIMES, WORKLOADS, execPath, helmPath, kyvernoPath } from './workloads.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -141,13 +141,6 @@ function snapshotArtefacts(wasm, exec, dir) {
     out.plugin = dir;
   }
   return out;
-}
-
-function execPath(flag) {
-  if (flag) return flag;
-  const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[process.platform] ?? process.platform;
-  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch] ?? process.arch;
-  return join(root, 'dist', 'warden-exec', 'bin', `warden-exec-${os}-${arch}${os === 'windows' ? '.exe' : ''}`);
 }
 
 function wasmPath(flag) {

@@ -69,21 +69,36 @@ export function kyvernoPath() {
 }
 
 /**
- * The policy files of warden's zero-configuration packs (pod-security-baseline + best-practices,
- * as src/packs/index.ts composes them: best-practices adds disallow-privilege-escalation from the
- * restricted folder) as Kyverno reads them. restrict-image-registries is left out, as warden
- * leaves it out when no registries are allowed (the default).
+ * The policy files of the pack folders under src/packs, in folder then file order, as Kyverno
+ * reads them. restrict-image-registries is left out, as warden leaves it out when no registries
+ * are allowed (the default).
  */
-export function defaultPackFiles() {
+export function packPolicyFiles(folders) {
   const out = [];
-  for (const pack of ['pod-security-baseline', 'best-practices']) {
+  for (const pack of folders) {
     const dir = join(root, 'src', 'packs', pack);
     for (const f of readdirSync(dir).sort()) {
       if (f.endsWith('.yaml') && f !== 'restrict-image-registries.yaml') out.push(join(dir, f));
     }
   }
-  out.push(join(root, 'src', 'packs', 'pod-security-restricted', 'disallow-privilege-escalation.yaml'));
   return out;
+}
+
+/**
+ * The policy files of warden's zero-configuration packs (pod-security-baseline + best-practices,
+ * as src/packs/index.ts composes them: best-practices adds disallow-privilege-escalation from the
+ * restricted folder).
+ */
+export function defaultPackFiles() {
+  return [...packPolicyFiles(['pod-security-baseline', 'best-practices']), join(root, 'src', 'packs', 'pod-security-restricted', 'disallow-privilege-escalation.yaml')];
+}
+
+/** The warden-exec binary `npm run build` leaves for this machine (`flag`, when given, wins). */
+export function execPath(flag) {
+  if (flag) return flag;
+  const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[process.platform] ?? process.platform;
+  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch] ?? process.arch;
+  return join(root, 'dist', 'warden-exec', 'bin', `warden-exec-${os}-${arch}${os === 'windows' ? '.exe' : ''}`);
 }
 
 /**
